@@ -1,0 +1,3 @@
+import RulesCLI
+
+await RulesCommand.main()
