@@ -178,7 +178,7 @@ extension Checker {
         for row in table.rows {
             if let key = literalValue(row.key) {
                 types[row.key.id] = key.type
-                if !key.type.fits(keyType) {
+                if !key.type.comparable(with: keyType) {
                     report(Messages.wrongType("a key of \(what)", expected: "a \(keyType) (the type of \(table.key.name))",
                                               found: key.type), row.key.range, in: file)
                 } else if keyType == .country {

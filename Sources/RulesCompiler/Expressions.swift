@@ -26,6 +26,9 @@ extension Checker {
         let type = check(e, ctx)
         if !type.fits(expected) {
             var notes: [String] = []
+            if expected == .duration, case .number(let n) = e.kind {
+                notes.append("a duration needs a unit, as in \(formatNumber(n))m or \(formatNumber(n))h (ms, s, m, h, d, w)")
+            }
             if type == .timeOfDay {
                 notes.append("a time of day such as \(ctx.file.text(e.range)) only appears in CALLING HOURS; use an instant such as event.ends_at + 30m")
             }

@@ -90,17 +90,29 @@ extension Checker {
     private mutating func lintUnused() {
         for (decl, file) in allDecls {
             switch decl {
-            case .list(let d) where !usage.lists.contains(d.name.name):
+            case .list(let d) where !usage.lists.contains(d.name.name) && isDeclaration(d.id, of: d.name.name):
                 report(Messages.unused("LIST", d.name.name), d.name.range, in: file)
-            case .table(let d) where !usage.tables.contains(d.name.name):
+            case .table(let d) where !usage.tables.contains(d.name.name) && isDeclaration(d.id, of: d.name.name):
                 report(Messages.unused("TABLE", d.name.name), d.name.range, in: file)
-            case .queue(let d) where !usage.queues.contains(d.name.name):
+            case .queue(let d) where !usage.queues.contains(d.name.name)
+                && symbols.queues[d.name.name]?.ref == SourceRef(file: file, range: d.range):
                 report(Messages.unused("QUEUE", d.name.name), d.name.range, in: file)
-            case .template(let d) where !usage.templates.contains(d.name.name):
+            case .template(let d) where !usage.templates.contains(d.name.name)
+                && symbols.templates[d.name.name]?.node.id == d.id:
                 report(Messages.unused("TEMPLATE", d.name.name), d.name.range, in: file)
             default:
                 continue
             }
+        }
+    }
+
+    /// True when the declaration with this id is the one a name resolves to
+    /// (not a duplicate, which was reported as such).
+    private func isDeclaration(_ id: NodeID, of name: String) -> Bool {
+        switch symbols.values[name] {
+        case .list(let d, _)?: d.node.id == id
+        case .table(let d, _)?: d.node.id == id
+        default: false
         }
     }
 

@@ -105,7 +105,7 @@ enum Messages {
     }
 
     static func redeclaresBuiltin(_ kind: String, _ name: String, builtinKind: String) -> Message {
-        error("E233", "\(kind) '\(name)' redeclares the built-in \(builtinKind) '\(name)'",
+        error("E233", "\(kind) '\(name)' redeclares the \(builtinKind) '\(name)'",
               ["choose another name; built-in names are always defined"])
     }
 
@@ -201,8 +201,10 @@ enum Messages {
     }
 
     static func backwardsDays(_ first: String, _ last: String) -> Message {
-        error("E225", "day span \(first)-\(last) runs backwards",
-              ["spans run Monday to Sunday; split it, as in \(first)-SUN, MON-\(last)"])
+        let head = first == "SUN" ? "SUN" : "\(first)-SUN"
+        let tail = last == "MON" ? "MON" : "MON-\(last)"
+        return error("E225", "day span \(first)-\(last) runs backwards",
+                     ["spans run from Monday to Sunday; split it, as in \(head), \(tail)"])
     }
 
     static func emptyWindow(_ start: String, _ end: String) -> Message {

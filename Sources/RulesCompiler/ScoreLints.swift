@@ -28,7 +28,7 @@ extension Checker {
             var total = 0.0
             for row in score.rows {
                 guard let points = maxPoints(row.points) else {
-                    if !(types[row.points.id]?.isError ?? true) {
+                    if types[row.points.id] == .number {
                         report(Messages.unboundedPoints(score.name.name), row.points.range, in: file)
                     }
                     bounded = false

@@ -26,7 +26,7 @@ enum ValueSymbol {
     var kindName: String {
         switch self {
         case .builtin: "built-in value"
-        case .captureField: "capture field"
+        case .captureField: "built-in capture field"
         case .field: "FIELD"
         case .list: "LIST"
         case .table: "TABLE"
