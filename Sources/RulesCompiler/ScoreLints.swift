@@ -51,6 +51,12 @@ extension Checker {
     /// The most a row can add: its points when positive, nil when unbounded.
     private func maxPoints(_ points: Expr) -> Double? {
         if case .number(let n)? = literalValue(points) { return Swift.max(0, n) }
+        // points(c) is at most c's cap.
+        if case .call(let f, let args) = points.kind, f.name == "points", let arg = args.first,
+           case .category(let c)? = names[arg.id], let category = symbols.categories[c],
+           case .number(let cap)? = literalValue(category.node.max) {
+            return Swift.max(0, cap)
+        }
         guard case .name(let name) = points.kind, case .table(let t)? = names[points.id],
               case .table(let declared, _)? = symbols.values[t], declared.node.name.name == name else { return nil }
         let values = declared.node.rows.map(\.value) + (declared.node.defaultValue.map { [$0] } ?? [])
