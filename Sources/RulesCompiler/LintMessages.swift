@@ -36,9 +36,15 @@ extension Messages {
                        ["the first matching route wins; move this route above, or narrow the earlier one"])
     }
 
-    static func unroutedScores(_ scores: String) -> Message {
-        warning("W305", "routes leave lead_score \(scores) unrouted",
-                ["only routes whose condition tests lead_score alone (or is TRUE) are counted; add a catch-all such as IF lead_score \(scores):"])
+    static func unroutedScores(_ scores: ScoreSet) -> Message {
+        var notes = ["only routes whose condition tests lead_score alone (or is TRUE) are counted"]
+        if let first = scores.intervals.first {
+            let test = first.upperBound >= ScoreSet.highest ? ">= \(first.lowerBound)"
+                : first.lowerBound == first.upperBound ? "= \(first.lowerBound)"
+                : "\(first.lowerBound)-\(first.upperBound)"
+            notes.append("add a route for them, such as IF lead_score \(test):")
+        }
+        return warning("W305", "routes leave lead_score \(scores) unrouted", notes)
     }
 
     static func notCountryCode(_ value: String, suggestion: (code: String, why: String?)?) -> Message {

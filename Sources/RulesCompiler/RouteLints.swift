@@ -47,7 +47,7 @@ extension Checker {
         if let domain, let (route, file) = firstRoute {
             let unrouted = domain.subtracting(routed)
             if !unrouted.isEmpty {
-                report(Messages.unroutedScores(unrouted.description), route.header, in: file)
+                report(Messages.unroutedScores(unrouted), route.header, in: file)
             }
         }
     }
