@@ -160,9 +160,11 @@ let codeCases: [CodeCase] = [
           message: "tiers 'hot' and 'cold' overlap at lead_score 70",
           fixed: "SCORE s MAX 100:\n    TRUE => 50\nTIER hot WHEN lead_score >= 70: NURTURE\nTIER cold WHEN lead_score < 70: NURTURE",
           line: 4, standalone: true),
-    .init(code: "W304", bad: "IF lead_score >= 70 AND language = \"German\":\n    ASSIGN TO hot_queue",
-          message: "route can never match: the route at test.rules:24 matches first",
-          fixed: "ON demo_trade: CLOSE"),
+    .init(code: "W304", bad: "QUEUE hot\nQUEUE german_hot\nIF lead_score >= 70:\n    ASSIGN TO hot\n    DIAL_MODE = none\n"
+          + "IF lead_score >= 70 AND language = \"German\":\n    ASSIGN TO german_hot\n    DIAL_MODE = none",
+          message: "route can never match: the route at test.rules:3 matches first",
+          fixed: "QUEUE hot\nQUEUE german_hot\nIF lead_score >= 70 AND language = \"German\":\n    ASSIGN TO german_hot\n"
+          + "    DIAL_MODE = none\nIF lead_score >= 70:\n    ASSIGN TO hot\n    DIAL_MODE = none", line: 6, standalone: true),
     .init(code: "W305", bad: "QUEUE q\nSCORE s MAX 100:\n    TRUE => 50\nIF lead_score >= 70:\n    ASSIGN TO q\n    DIAL_MODE = none",
           message: "routes leave lead_score 0-69 unrouted",
           fixed: "QUEUE q\nSCORE s MAX 100:\n    TRUE => 50\nIF TRUE:\n    ASSIGN TO q\n    DIAL_MODE = none",
