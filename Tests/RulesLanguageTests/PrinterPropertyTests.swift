@@ -9,7 +9,7 @@ import Testing
 @testable import RulesLanguage
 
 /// SplitMix64: a small deterministic generator, so failures reproduce.
-struct SeededGenerator: RandomNumberGenerator {
+private struct SplitMix64: RandomNumberGenerator {
     var state: UInt64
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
@@ -22,8 +22,8 @@ struct SeededGenerator: RandomNumberGenerator {
 
 /// `text` with comments and blank lines sprinkled in; the tree is unchanged
 /// (comments and blank lines are layout only, even inside brackets).
-func sprinkleComments(_ text: String, seed: UInt64) -> String {
-    var rng = SeededGenerator(state: seed)
+private func sprinkleComments(_ text: String, seed: UInt64) -> String {
+    var rng = SplitMix64(state: seed)
     var out: [String] = []
     var n = 0
     for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
