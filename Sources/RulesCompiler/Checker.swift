@@ -21,9 +21,9 @@ struct Checker {
     var symbols = SymbolTable()
     var bag = DiagnosticBag()
     /// The type of every checked expression.
-    var types: [NodeID: RuleType] = [:]
+    var types: NodeTable<RuleType>
     /// What every name in an expression refers to.
-    var names: [NodeID: ResolvedName] = [:]
+    var names: NodeTable<ResolvedName>
     var usage = Usage()
     /// LISTs tested against a COUNTRY value; their items are checked as ISO codes.
     var countryLists: Set<String> = []
@@ -44,14 +44,24 @@ struct Checker {
         var event: String?
     }
 
-    init(files: [RulesFile], parseFailed: Bool) {
+    /// Every declaration of the playbook with its file, in order.
+    let allDecls: [(decl: Decl, file: SourceFile)]
+
+    /// How many node ids the parser handed out (ids are 0..<nodeCount).
+    let nodeCount: Int
+
+    init(files: [RulesFile], parseFailed: Bool, nodeCount: Int) {
         self.files = files
         self.parseFailed = parseFailed
+        self.nodeCount = nodeCount
+        self.allDecls = files.flatMap { f in f.decls.map { ($0, f.file) } }
+        types = NodeTable(count: nodeCount)
+        names = NodeTable(count: nodeCount)
     }
 
     /// Runs every pass over the playbook.
-    static func check(_ files: [RulesFile], parseFailed: Bool) -> Checker {
-        var checker = Checker(files: files, parseFailed: parseFailed)
+    static func check(_ files: [RulesFile], parseFailed: Bool, nodeCount: Int) -> Checker {
+        var checker = Checker(files: files, parseFailed: parseFailed, nodeCount: nodeCount)
         checker.collect()
         checker.checkDeclarations()
         checker.lint()
@@ -66,11 +76,6 @@ struct Checker {
 
     mutating func report(_ message: Message, at ref: SourceRef) {
         report(message, ref.range, in: ref.file)
-    }
-
-    /// Every declaration of the playbook with its file, in order.
-    var allDecls: [(decl: Decl, file: SourceFile)] {
-        files.flatMap { f in f.decls.map { ($0, f.file) } }
     }
 }
 

@@ -35,7 +35,7 @@ public enum Compiler {
             files.append(parsed.rulesFile)
         }
         let parseFailed = bag.hasErrors
-        let checker = Checker.check(files, parseFailed: parseFailed)
+        let checker = Checker.check(files, parseFailed: parseFailed, nodeCount: nextID)
         bag.append(contentsOf: checker.bag)
         let program = bag.hasErrors ? nil : checker.lower()
         return CompileResult(program: program, diagnostics: bag.sorted(), dropped: bag.dropped)

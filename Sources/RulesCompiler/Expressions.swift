@@ -32,6 +32,9 @@ extension Checker {
             if type == .timeOfDay {
                 notes.append("a time of day such as \(ctx.file.text(e.range)) only appears in CALLING HOURS; use an instant such as event.ends_at + 30m")
             }
+            if expected == .number, case .name(let n) = e.kind, case .event? = symbols.values[n] {
+                notes.append("'\(n)' is an event: alone it means seen(\(n)); count(\(n)) is how many times it happened")
+            }
             report(Messages.wrongType(what, expected: "a \(expected)", found: type, notes: notes), e.range, in: ctx.file)
         }
         return type

@@ -41,7 +41,7 @@ extension Checker {
             categories: categories, tiers: tiers, routes: routes, triggers: triggers, cadences: cadences,
             dispositions: dispositions, callingHours: lowerCallingHours(), businessDays: lowerBusinessDays(),
             holidaysPath: symbols.holidays?.node.path.value, quarantines: quarantines,
-            types: types, names: names, sources: SourceIndex.build(files))
+            types: types, names: names, sources: SourceTable(files: files, nodeCount: nodeCount))
     }
 
     private func lowerEvents() -> [String: EventDefinition] {

@@ -248,11 +248,11 @@ public struct Program: Sendable {
     public let holidaysPath: String?
     public let quarantines: [QuarantineDefinition]
     /// The type of every checked expression, by `Expr.id`.
-    public let types: [NodeID: RuleType]
+    public let types: NodeTable<RuleType>
     /// What every name in an expression refers to, by `Expr.id`.
-    public let names: [NodeID: ResolvedName]
+    public let names: NodeTable<ResolvedName>
     /// Where every node was written, by node id.
-    let sources: [NodeID: SourceRef]
+    let sources: SourceTable
 
     /// `file:line` of a node (a declaration, statement, action or expression).
     public func sourceLocation(of node: NodeID) -> String? {

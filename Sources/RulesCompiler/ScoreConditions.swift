@@ -81,28 +81,46 @@ extension Checker {
     /// A canonical text of an expression, independent of layout, ids and the
     /// operand order of `=`, `!=`, AND and OR: equal keys mean equal conditions.
     func structuralKey(_ e: Expr) -> String {
+        var key = ""
+        appendKey(e, to: &key)
+        return key
+    }
+
+    private func appendKey(_ e: Expr, to key: inout String) {
         switch e.kind {
-        case .number(let n): return formatNumber(n)
-        case .duration(let ms): return "\(ms)ms"
-        case .time(let m): return "t\(m)"
-        case .string(let s): return "\"" + s.replacingAll("\"", with: "\\\"") + "\""
-        case .bool(let b): return b ? "TRUE" : "FALSE"
-        case .name(let n): return n
-        case .eventField(let f): return "event.\(f.name)"
-        case .call(let f, let args): return "\(f.name)(\(args.map(structuralKey).joined(separator: ",")))"
-        case .list(let items): return "[\(items.map(structuralKey).joined(separator: ","))]"
-        case .not(let x): return "NOT(\(structuralKey(x)))"
-        case .negate(let x): return "-(\(structuralKey(x)))"
+        case .number(let n): key += formatNumber(n)
+        case .duration(let ms): key += String(ms) + "ms"
+        case .time(let m): key += "t" + String(m)
+        case .string(let s):
+            key += "\""
+            for c in s { if c == "\"" || c == "\\" { key += "\\" }; key.append(c) }
+            key += "\""
+        case .bool(let b): key += b ? "TRUE" : "FALSE"
+        case .name(let n): key += n
+        case .eventField(let f): key += "event." + f.name
+        case .call(let f, let args): appendList(f.name + "(", args, ")", to: &key)
+        case .list(let items): appendList("[", items, "]", to: &key)
+        case .not(let x): appendList("NOT(", [x], ")", to: &key)
+        case .negate(let x): appendList("-(", [x], ")", to: &key)
         case .binary(let op, let a, let b):
             var keys = [structuralKey(a), structuralKey(b)]
             if [.equal, .notEqual, .and, .or].contains(op) { keys.sort() }
-            return "(\(keys[0]) \(op.rawValue) \(keys[1]))"
+            key += "(" + keys[0] + " " + op.rawValue + " " + keys[1] + ")"
         case .membership(let v, let l, let negated):
-            return "(\(structuralKey(v)) \(negated ? "NOT IN" : "IN") \(structuralKey(l)))"
+            appendList(negated ? "NOTIN(" : "IN(", [v, l], ")", to: &key)
         case .range(let v, let lo, let hi, _):
-            return "(\(structuralKey(v)) BETWEEN \(structuralKey(lo)) AND \(structuralKey(hi)))"
-        case .invalid: return "<invalid \(e.id)>"
+            appendList("BETWEEN(", [v, lo, hi], ")", to: &key)
+        case .invalid: key += "<invalid " + String(e.id) + ">"
         }
+    }
+
+    private func appendList(_ open: String, _ items: [Expr], _ close: String, to key: inout String) {
+        key += open
+        for (i, item) in items.enumerated() {
+            if i > 0 { key += "," }
+            appendKey(item, to: &key)
+        }
+        key += close
     }
 }
 
@@ -119,10 +137,3 @@ extension BinaryOperator {
     }
 }
 
-extension String {
-    func replacingAll(_ target: Character, with replacement: String) -> String {
-        var out = ""
-        for c in self { if c == target { out += replacement } else { out.append(c) } }
-        return out
-    }
-}

@@ -1,30 +1,60 @@
 // Where every node of the playbook was written: a walk over the whole AST
-// recording each node id with its file and range, so a Program can explain
-// any rule, statement, action or expression as "file:line".
+// recording each node's file and range, so a Program can explain any rule,
+// statement, action or expression as "file:line". Node ids are dense (the
+// parser numbers them from 0 across all files), so the table is two flat
+// arrays indexed by id rather than a dictionary: cheap to build for 10,000 rules.
 
 import RulesLanguage
 
-struct SourceIndex {
-    private(set) var refs: [NodeID: SourceRef] = [:]
-    private var file: SourceFile
+struct SourceTable: Sendable {
+    private(set) var files: [SourceFile]
+    private(set) var ranges: [SourceRange]
+    /// Index into `files`, -1 for an id no node has.
+    private(set) var fileIndex: [Int32]
 
-    static func build(_ files: [RulesFile]) -> [NodeID: SourceRef] {
-        guard let first = files.first else { return [:] }
-        var index = SourceIndex(file: first.file)
-        for f in files {
-            index.file = f.file
-            for decl in f.decls { index.add(decl) }
+    init(files: [RulesFile], nodeCount: Int) {
+        self.files = files.map(\.file)
+        ranges = Array(repeating: .empty, count: nodeCount)
+        fileIndex = Array(repeating: -1, count: nodeCount)
+        var walker = SourceIndex(table: self)
+        // Drop this copy's references so the walk mutates the arrays in place.
+        ranges = []
+        fileIndex = []
+        for (i, f) in files.enumerated() {
+            walker.file = Int32(i)
+            for decl in f.decls { walker.add(decl) }
         }
-        return index.refs
+        self = walker.table
     }
 
-    private init(file: SourceFile) { self.file = file }
+    subscript(id: NodeID) -> SourceRef? {
+        guard id >= 0, id < fileIndex.count, fileIndex[id] >= 0 else { return nil }
+        return SourceRef(file: files[Int(fileIndex[id])], range: ranges[id])
+    }
+
+    fileprivate mutating func set(_ id: NodeID, _ range: SourceRange, file: Int32) {
+        guard id >= 0 else { return }
+        if id >= ranges.count {
+            // Only when the caller under-counted the nodes.
+            ranges += Array(repeating: .empty, count: id - ranges.count + 1)
+            fileIndex += Array(repeating: -1, count: id - fileIndex.count + 1)
+        }
+        ranges[id] = range
+        fileIndex[id] = file
+    }
+}
+
+private struct SourceIndex {
+    var table: SourceTable
+    var file: Int32 = 0
+
+    init(table: SourceTable) { self.table = table }
 
     private mutating func note(_ id: NodeID, _ range: SourceRange) {
-        refs[id] = SourceRef(file: file, range: range)
+        table.set(id, range, file: file)
     }
 
-    private mutating func add(_ decl: Decl) {
+    mutating func add(_ decl: Decl) {
         note(decl.id, decl.range)
         switch decl {
         case .event(let d): for p in d.params { note(p.id, p.range) }

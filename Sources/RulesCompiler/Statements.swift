@@ -32,7 +32,7 @@ extension Checker {
         }
         for row in d.rows {
             checkCondition(row.condition, "a score row's condition", ctx)
-            checkValue(row.points, "the points of a score row", expected: .number, ctx)
+            checkValue(row.points, "the points value of a score row", expected: .number, ctx)
         }
     }
 

@@ -105,6 +105,14 @@ import Testing
     ])
 }
 
+@Test func anEventNameGivenAsPointsSuggestsCount() {
+    let r = compile("EVENT email_open\nSCORE s MAX 5:\n    TRUE => email_open")
+    #expect(withNotes(r) == [
+        "test.rules:3:13: error: the points value of a score row needs a NUMBER, found BOOL [E214]",
+        "  note: 'email_open' is an event: alone it means seen(email_open); count(email_open) is how many times it happened",
+    ])
+}
+
 @Test func aBareNumberWhereADurationBelongsSuggestsAUnit() {
     let r = compile("EVENT a\nON a: CALLBACK IN 15\nCALLING HOURS MON 09:00-10:00")
     #expect(r.diagnostics.first?.notes == ["a duration needs a unit, as in 15m or 15h (ms, s, m, h, d, w)"])
