@@ -48,8 +48,9 @@ enum Messages {
     }
 
     static func nameClash(_ kind: String, _ name: String, otherKind: String, first: SourceRef) -> Message {
-        error("E201", "\(kind) '\(name)' has the same name as the \(otherKind) declared at \(first)",
-              ["fields, lists, tables and events share one namespace; rename one of them"])
+        let article = otherKind.hasPrefix("E") ? "an" : "a"
+        return error("E201", "\(kind) '\(name)' has the same name as \(article) \(otherKind)",
+                     ["first declared at \(first)", "fields, lists, tables and events share one namespace; rename one of them"])
     }
 
     static func duplicateParameter(_ name: String, event: String) -> Message {
