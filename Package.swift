@@ -24,6 +24,9 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "RulesCompilerTests", dependencies: ["RulesCompiler", "RulesLanguage"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "RulesCLITests", dependencies: ["RulesCLI"]),
+        // The CLI tests run the built `rules` binary and read their fixtures
+        // from the source tree (golden files are re-recorded there).
+        .testTarget(name: "RulesCLITests", dependencies: ["RulesCLI", "RulesCompiler", "RulesLanguage"],
+                    exclude: ["Fixtures"]),
     ]
 )
