@@ -1,7 +1,8 @@
 // Turns the PATH arguments of `rules check` / `rules fmt` into source files.
 // A file argument is taken as is, whatever its extension (the user named it);
-// a directory contributes the `*.rules` files below it, sorted by path so that
-// diagnostics come out in the same order on every machine. Files are read as
+// a directory contributes the `*.rules` files below it, sorted byte-wise by
+// path (docs/LANGUAGE.md, "Playbooks and files"), so declarations and
+// diagnostics come in the same order on every machine. Files are read as
 // bytes: invalid UTF-8 is the lexer's to report, never a load failure.
 //
 // Plain POSIX calls are used so that the reason for a failure is the system's
@@ -53,7 +54,8 @@ public enum SourceLoader {
                 var found: [(path: String, id: FileID)] = []
                 try walk(path, visited: &visited, into: &found)
                 if found.isEmpty { throw .noRulesFiles(directory: path) }
-                for file in found.sorted(by: { $0.path < $1.path }) where seen.insert(file.id).inserted {
+                let sorted = found.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+                for file in sorted where seen.insert(file.id).inserted {
                     result.append(file.path)
                 }
             } else if seen.insert(info.id).inserted {
