@@ -103,7 +103,10 @@ enum CLI {
             try actual.write(to: url, atomically: true, encoding: .utf8)
             return
         }
-        let expected = try String(contentsOf: url, encoding: .utf8)
+        guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
+            Issue.record("no golden file \(name).txt; record it with RECORD_GOLDEN=1", sourceLocation: sourceLocation)
+            return
+        }
         #expect(actual == expected, "golden \(name).txt differs (RECORD_GOLDEN=1 re-records)",
                 sourceLocation: sourceLocation)
     }
