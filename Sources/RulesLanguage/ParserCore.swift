@@ -132,6 +132,10 @@ public struct Parser {
         return SyntaxError()
     }
 
+    /// False once the diagnostic limit is reached: then nothing more is
+    /// kept, so the costly "did you mean" search can be skipped.
+    var wantsNotes: Bool { diagnostics.items.count < diagnostics.limit }
+
     mutating func error(_ code: String, _ message: String, _ range: SourceRange, notes: [String] = []) {
         diagnostics.append(Diagnostic(file: file, range: range, severity: .error, code: code,
                                       message: message, notes: notes))
