@@ -20,7 +20,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "rules", dependencies: ["RulesCLI"]),
-        .testTarget(name: "RulesLanguageTests", dependencies: ["RulesLanguage"],
+        .testTarget(name: "RulesLanguageTests", dependencies: ["RulesLanguage", "RulesCompiler"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "RulesCompilerTests", dependencies: ["RulesCompiler", "RulesLanguage"],
                     resources: [.copy("Fixtures")]),
