@@ -40,7 +40,7 @@ func crlf(_ bytes: [UInt8]) -> [UInt8] {
 
     @Test(arguments: [1, 2, 3, 4])
     func binaryJunkWithNulBytesGetsErrors(_ seed: UInt64) {
-        var rng = SplitMix64(seed: seed)
+        var rng = FuzzRandom(seed: seed)
         let junk = (0..<65_536).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
         #expect(junk.contains(0))
         let r = parse(bytes: junk)
@@ -90,13 +90,13 @@ func crlf(_ bytes: [UInt8]) -> [UInt8] {
         let ifs = parse(staircase + "QUEUE after\n")
         // The nested IF is not a route statement: one error, the rest skipped.
         #expect(messages(ifs) == ["2:2 E100 expected ASSIGN TO, PRIORITY = or DIAL_MODE =, found 'IF'"])
-        #expect(ifs.rulesFile.decls.map(dump) == ["IF x {}", "QUEUE after"])
+        #expect(ifs.rulesFile.decls.map(shape) == ["IF x {}", "QUEUE after"])
 
         var queues = ""
         for level in 0..<1_000 { queues += String(repeating: " ", count: level) + "QUEUE q\(level)\n" }
         let r = parse(queues + "QUEUE after")
         #expect(messages(r) == ["2:2 E102 unexpected indentation"])
-        #expect(r.rulesFile.decls.map(dump) == ["QUEUE q0", "QUEUE after"])
+        #expect(r.rulesFile.decls.map(shape) == ["QUEUE q0", "QUEUE after"])
         #expect(invariantViolations(Array(queues.utf8)) == [])
     }
 
@@ -133,13 +133,13 @@ func crlf(_ bytes: [UInt8]) -> [UInt8] {
             "2:1 E006 indentation mixes tabs and spaces",
             "3:1 E006 indentation mixes tabs and spaces",
         ])
-        #expect(r.rulesFile.decls.map(dump) == ["IF x {ASSIGN TO q; PRIORITY = p}", "QUEUE after"])
+        #expect(r.rulesFile.decls.map(shape) == ["IF x {ASSIGN TO q; PRIORITY = p}", "QUEUE after"])
     }
 
     @Test(arguments: ["seed-routing.rules", "all-constructs.rules"])
     func crlfByteOrderMarkAndMissingFinalNewlineChangeNothing(_ name: String) throws {
         let lf = try fixtureBytes(name)
-        let expected = parse(bytes: lf).rulesFile.decls.map(dump)
+        let expected = parse(bytes: lf).rulesFile.decls.map(shape)
         var trimmed = lf
         while trimmed.last == UInt8(ascii: "\n") { trimmed.removeLast() }
         let variants: [(String, [UInt8])] = [
@@ -149,7 +149,7 @@ func crlf(_ bytes: [UInt8]) -> [UInt8] {
         for (variant, bytes) in variants {
             let r = parse(bytes: bytes)
             #expect(codes(r) == [], "\(variant)")
-            #expect(r.rulesFile.decls.map(dump) == expected, "\(variant)")
+            #expect(r.rulesFile.decls.map(shape) == expected, "\(variant)")
             #expect(invariantViolations(bytes) == [], "\(variant)")
         }
     }
@@ -165,7 +165,7 @@ func crlf(_ bytes: [UInt8]) -> [UInt8] {
     @Test func keywordUsedAsNameIsE101AndTheDeclarationIsKept() {
         let r = parse("FIELD tier: STRING\nQUEUE And\nEVENT lead(where: STRING)\n")
         #expect(codes(r) == ["E101", "E101", "E101"])
-        #expect(r.rulesFile.decls.map(dump) == ["FIELD tier: STRING", "QUEUE And", "EVENT lead(where: STRING)"])
+        #expect(r.rulesFile.decls.map(shape) == ["FIELD tier: STRING", "QUEUE And", "EVENT lead(where: STRING)"])
     }
 
     @Test func lineOfOneMegabyte() {

@@ -16,16 +16,16 @@ import Foundation
 import RulesLanguage
 import Testing
 
-/// SplitMix64 (Steele, Lea and Flood, 2014): tiny, fast and fully defined by
+/// The SplitMix64 generator (Steele, Lea and Flood, 2014): tiny, fast, fully defined by
 /// its 64-bit state, so the same seed gives the same inputs on every platform.
-struct SplitMix64 {
+struct FuzzRandom {
     private var state: UInt64
 
     init(seed: UInt64) { state = seed }
 
     /// An independent stream per iteration, so one iteration replays alone.
     init(seed: UInt64, iteration: Int) {
-        var mixer = SplitMix64(seed: seed ^ (UInt64(iteration) &* 0xD1B5_4A32_D192_ED03))
+        var mixer = FuzzRandom(seed: seed ^ (UInt64(iteration) &* 0xD1B5_4A32_D192_ED03))
         state = mixer.next()
     }
 
@@ -78,7 +78,7 @@ struct FuzzInputs {
     let corpus: [(name: String, bytes: [UInt8])]
 
     func make(iteration: Int, seed: UInt64) -> FuzzInput {
-        var rng = SplitMix64(seed: seed, iteration: iteration)
+        var rng = FuzzRandom(seed: seed, iteration: iteration)
         switch iteration % 4 {
         case 0: return FuzzInput(kind: "random bytes", bytes: randomBytes(&rng))
         case 1: return FuzzInput(kind: "token soup", bytes: tokenSoup(&rng))
@@ -88,7 +88,7 @@ struct FuzzInputs {
         }
     }
 
-    func randomBytes(_ rng: inout SplitMix64) -> [UInt8] {
+    func randomBytes(_ rng: inout FuzzRandom) -> [UInt8] {
         let count = rng.below(600)
         if rng.chance(50) {
             return (0..<count).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
@@ -117,7 +117,7 @@ struct FuzzInputs {
     ]
     static let layout: [String] = ["\n", "\n    ", "\n        ", "\n\t", "\r\n", "\n  ", "\n\n", "\n \t"]
 
-    func tokenSoup(_ rng: inout SplitMix64) -> [UInt8] {
+    func tokenSoup(_ rng: inout FuzzRandom) -> [UInt8] {
         var out: [UInt8] = []
         for _ in 0..<rng.below(120) {
             let roll = rng.below(100)
@@ -132,7 +132,7 @@ struct FuzzInputs {
         return out
     }
 
-    func mutate(_ source: [UInt8], _ rng: inout SplitMix64) -> [UInt8] {
+    func mutate(_ source: [UInt8], _ rng: inout FuzzRandom) -> [UInt8] {
         var lines = window(of: source, &rng)
         for _ in 0..<(1 + rng.below(4)) {
             switch rng.below(8) {
@@ -150,21 +150,21 @@ struct FuzzInputs {
     }
 
     /// Up to 60 consecutive lines, each keeping its line end.
-    func window(of source: [UInt8], _ rng: inout SplitMix64) -> [[UInt8]] {
+    func window(of source: [UInt8], _ rng: inout FuzzRandom) -> [[UInt8]] {
         let lines = source.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
             .map { Array($0) + [UInt8(ascii: "\n")] }
         let start = rng.below(lines.count)
         return Array(lines[start..<min(lines.count, start + 1 + rng.below(60))])
     }
 
-    private func flipByte(_ lines: inout [[UInt8]], _ rng: inout SplitMix64) {
+    private func flipByte(_ lines: inout [[UInt8]], _ rng: inout FuzzRandom) {
         let l = rng.below(lines.count)
         guard !lines[l].isEmpty else { return }
         let interesting: [UInt8] = Array(" \t\r\n\"#([:=-\\".utf8) + [0, 0xC3, 0xFF]
         lines[l][rng.below(lines[l].count)] = rng.chance(50) ? rng.pick(interesting) : UInt8(truncatingIfNeeded: rng.next())
     }
 
-    private func deleteRange(_ lines: inout [[UInt8]], _ rng: inout SplitMix64) {
+    private func deleteRange(_ lines: inout [[UInt8]], _ rng: inout FuzzRandom) {
         var flat = lines.flatMap { $0 }
         guard !flat.isEmpty else { return }
         let start = rng.below(flat.count)
@@ -172,7 +172,7 @@ struct FuzzInputs {
         lines = [flat]
     }
 
-    private func duplicateRange(_ lines: inout [[UInt8]], _ rng: inout SplitMix64) {
+    private func duplicateRange(_ lines: inout [[UInt8]], _ rng: inout FuzzRandom) {
         var flat = lines.flatMap { $0 }
         guard !flat.isEmpty else { return }
         let start = rng.below(flat.count)
@@ -181,30 +181,30 @@ struct FuzzInputs {
         lines = [flat]
     }
 
-    private func spliceLines(_ lines: inout [[UInt8]], _ rng: inout SplitMix64) {
+    private func spliceLines(_ lines: inout [[UInt8]], _ rng: inout FuzzRandom) {
         let other = window(of: rng.pick(corpus).bytes, &rng)
         let taken = other.prefix(1 + rng.below(8))
         lines.insert(contentsOf: taken, at: rng.below(lines.count + 1))
     }
 
-    private func reindent(_ lines: inout [[UInt8]], _ rng: inout SplitMix64) {
+    private func reindent(_ lines: inout [[UInt8]], _ rng: inout FuzzRandom) {
         let l = rng.below(lines.count)
         let body = lines[l].drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
         let indent = rng.pick(["", " ", "  ", "    ", "      ", "        ", "\t", " \t", "\t  "])
         lines[l] = Array(indent.utf8) + body
     }
 
-    private func insertPiece(_ lines: inout [[UInt8]], _ rng: inout SplitMix64) {
+    private func insertPiece(_ lines: inout [[UInt8]], _ rng: inout FuzzRandom) {
         let l = rng.below(lines.count)
         let piece = rng.pick(Self.words + Self.literals + Self.punctuation + Self.layout)
         lines[l].insert(contentsOf: Array((" " + piece + " ").utf8), at: rng.below(lines[l].count + 1))
     }
 
-    private func swapLines(_ lines: inout [[UInt8]], _ rng: inout SplitMix64) {
+    private func swapLines(_ lines: inout [[UInt8]], _ rng: inout FuzzRandom) {
         lines.swapAt(rng.below(lines.count), rng.below(lines.count))
     }
 
-    private func truncate(_ lines: inout [[UInt8]], _ rng: inout SplitMix64) {
+    private func truncate(_ lines: inout [[UInt8]], _ rng: inout FuzzRandom) {
         let flat = lines.flatMap { $0 }
         lines = [Array(flat.prefix(rng.below(flat.count + 1)))]
     }
@@ -235,11 +235,11 @@ struct FuzzInputs {
     }
 
     @Test func generatorIsReproducible() {
-        var a = SplitMix64(seed: 42)
-        var b = SplitMix64(seed: 42)
+        var a = FuzzRandom(seed: 42)
+        var b = FuzzRandom(seed: 42)
         #expect((0..<100).map { _ in a.next() } == (0..<100).map { _ in b.next() })
         // The published first output of SplitMix64 seeded with 0.
-        var zero = SplitMix64(seed: 0)
+        var zero = FuzzRandom(seed: 0)
         #expect(zero.next() == 0xE220_A839_7B1D_CDAF)
         let inputs = FuzzInputs(corpus: [("tiny", Array("IF x:\n    ASSIGN TO q\n".utf8))])
         for iteration in 0..<8 {

@@ -141,7 +141,7 @@ let nestingCases: [(String, String)] = [
         let r = parse("TIER t WHEN \(condition): NURTURE\nQUEUE after\n")
         let codes = r.diagnostics.sorted().map(\.code)
         #expect(codes == ["E107"], "\(kind)")
-        #expect(r.rulesFile.decls.map(dump) == ["QUEUE after"], "\(kind)")
+        #expect(r.rulesFile.decls.map(shape) == ["QUEUE after"], "\(kind)")
     }
 
     @Test func nestingLimitMessageAndPosition() {
@@ -192,7 +192,7 @@ let nestingCases: [(String, String)] = [
             "14:5 E102 unexpected indentation",
             "15:7 E001 unexpected character '$'",
         ])
-        #expect(r.rulesFile.decls.map(dump) == [
+        #expect(r.rulesFile.decls.map(shape) == [
             "QUEUE first", "QUEUE second", "IF (< lead_score 40) {PRIORITY = AUTOMATED; DIAL_MODE = none}",
             "QUEUE third", "QUEUE fifth",
         ])
@@ -201,13 +201,13 @@ let nestingCases: [(String, String)] = [
     @Test func unclosedBracketBeforeAColumnZeroLineCostsOneError() {
         let r = parse("LIST eu = [\"DE\", \"AT\"\nQUEUE q\nIF country IN eu:\n    ASSIGN TO q\n")
         #expect(messages(r) == ["1:22 E100 expected ']' to close the list, found end of line"])
-        #expect(r.rulesFile.decls.map(dump) == ["QUEUE q", "IF (IN country eu) {ASSIGN TO q}"])
+        #expect(r.rulesFile.decls.map(shape) == ["QUEUE q", "IF (IN country eu) {ASSIGN TO q}"])
     }
 
     @Test func misalignedDedentIsOneErrorAndTheLineStaysInItsBlock() {
         let r = parse("IF a:\n    ASSIGN TO x\n  PRIORITY = y\nIF b:\n    ASSIGN TO z\n")
         #expect(messages(r) == ["3:1 E007 unindent does not match any outer indentation level"])
-        #expect(r.rulesFile.decls.map(dump) == ["IF a {ASSIGN TO x; PRIORITY = y}", "IF b {ASSIGN TO z}"])
+        #expect(r.rulesFile.decls.map(shape) == ["IF a {ASSIGN TO x; PRIORITY = y}", "IF b {ASSIGN TO z}"])
     }
 
     @Test func errorInsideANestedTriggerBlockKeepsTheCadence() {
@@ -221,7 +221,7 @@ let nestingCases: [(String, String)] = [
         QUEUE q
         """)
         #expect(messages(r) == ["4:9 E106 unknown action 'JUMP'"])
-        #expect(r.rulesFile.decls.map(dump) == [
+        #expect(r.rulesFile.decls.map(shape) == [
             "CADENCE c DAYS 1-14 {ON demo_trade {FLAG trader; CONVERT}; EXIT WHEN seen(first_deposit)}", "QUEUE q",
         ])
     }
@@ -229,6 +229,6 @@ let nestingCases: [(String, String)] = [
     @Test func badHeaderSkipsItsWholeBlock() {
         let r = parse("IF x ASSIGN:\n    ASSIGN TO q\n    PRIORITY = p\nQUEUE after")
         #expect(messages(r) == ["1:6 E100 expected ':' after the IF condition, found 'ASSIGN'"])
-        #expect(r.rulesFile.decls.map(dump) == ["QUEUE after"])
+        #expect(r.rulesFile.decls.map(shape) == ["QUEUE after"])
     }
 }

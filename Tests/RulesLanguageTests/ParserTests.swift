@@ -49,7 +49,7 @@ func messages(_ r: Parser.Result) -> [String] {
     #expect(r.rulesFile.decls.count == 2)
 }
 
-/// A source text and the expected `dump` of each declaration it parses to;
+/// A source text and the expected `shape` of each declaration it parses to;
 /// the parse must report no diagnostic.
 struct ShapeCase: CustomTestStringConvertible, Sendable {
     var source: String
@@ -144,7 +144,7 @@ let declarationShapes: [ShapeCase] = [
               "TIER Hot WHEN (>= Lead_Score 70): CALL WITHIN 60000ms", "IF (AND x (NOT y)) {ASSIGN TO Q; PRIORITY = p}"),
 ]
 
-/// Each action after `ON e:` and how it dumps.
+/// Each action after `ON e:` and its shape.
 let actionShapes: [(String, String)] = [
     ("CALLBACK NOW", "CALLBACK NOW"),
     ("CALLBACK IN 2h TO hot_queue PRIORITY high", "CALLBACK IN 7200000ms TO hot_queue PRIORITY high"),
@@ -211,14 +211,14 @@ let expressionShapes: [(String, String)] = [
     func declarationParsesToExpectedShape(_ c: ShapeCase) {
         let r = parse(c.source)
         #expect(messages(r) == [])
-        #expect(r.rulesFile.decls.map(dump) == c.decls)
+        #expect(r.rulesFile.decls.map(shape) == c.decls)
     }
 
     @Test(arguments: actionShapes)
     func actionParsesToExpectedShape(_ source: String, _ expected: String) {
         let r = parse("ON e: \(source)")
         #expect(messages(r) == [])
-        #expect(r.rulesFile.decls.map(dump) == ["ON e {\(expected)}"])
+        #expect(r.rulesFile.decls.map(shape) == ["ON e {\(expected)}"])
     }
 
     @Test(arguments: expressionShapes)
@@ -229,7 +229,7 @@ let expressionShapes: [(String, String)] = [
             Issue.record("expected a TIER")
             return
         }
-        #expect(dump(tier.condition) == expected)
+        #expect(shape(tier.condition) == expected)
     }
 
     @Test func nodeIDsAreUniqueAndStartAtFirstID() {
