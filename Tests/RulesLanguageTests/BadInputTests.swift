@@ -55,8 +55,8 @@ func crlf(_ bytes: [UInt8]) -> [UInt8] {
         let inComment = Array("# ".utf8) + inCode
         for (place, bytes, decls) in [("code", inCode, 0), ("strings", inStrings, 1), ("comments", inComment, 0)] {
             let r = parse(bytes: bytes)
-            // Only the lone lead bytes 0xC2...0xF4 (cut short by the space) and
-            // all the others are invalid: every one of the 128 bytes.
+            // Stray continuation bytes, lead bytes cut short by the space and
+            // bytes that never occur in UTF-8: each of the 128 is one E008.
             #expect(codes(r).filter { $0 == "E008" }.count == 128, "\(place)")
             #expect(codes(r).allSatisfy { $0 == "E008" }, "\(place)")
             #expect(r.rulesFile.decls.count == decls, "\(place)")

@@ -12,6 +12,7 @@
 // Environment: FUZZ_ITERATIONS (default 3000), FUZZ_SEED (default below),
 // FUZZ_ONLY=<iteration> replays one input, FUZZ_VERBOSE=1 prints each
 // iteration before running it, so a crash shows which input caused it.
+// Mutations start from the files in the tree, so replay on the same commit.
 import Foundation
 import RulesLanguage
 import Testing
@@ -216,9 +217,9 @@ struct FuzzInputs {
         let inputs = FuzzInputs(corpus: try fuzzCorpus())
         #expect(inputs.corpus.count >= 2)
         let seed = FuzzSettings.seed
-        let range = FuzzSettings.only.map { $0...$0 } ?? 0...(FuzzSettings.iterations - 1)
+        let iterations = FuzzSettings.only.map { [$0] } ?? Array(0..<max(0, FuzzSettings.iterations))
         var failures = 0
-        for iteration in range {
+        for iteration in iterations {
             let input = inputs.make(iteration: iteration, seed: seed)
             if FuzzSettings.verbose { print("fuzz seed \(seed) iteration \(iteration): \(input.kind), \(input.bytes.count) bytes") }
             let problems = invariantViolations(input.bytes, path: "fuzz-\(iteration).rules")
