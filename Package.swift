@@ -26,7 +26,7 @@ let package = Package(
             "RulesLanguage", "RulesCompiler",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "RulesLanguageTests", dependencies: ["RulesLanguage"],
+        .testTarget(name: "RulesLanguageTests", dependencies: ["RulesLanguage", "RulesCompiler"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "RulesCompilerTests", dependencies: ["RulesCompiler", "RulesLanguage"],
                     resources: [.copy("Fixtures")]),
