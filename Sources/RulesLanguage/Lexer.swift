@@ -85,10 +85,31 @@ public struct Lexer {
                                       code: code, message: message, notes: notes))
     }
 
+    /// At `\n` or at the `\r` of a CRLF: the line's text ends here.
+    private var atLineEnd: Bool {
+        peek() == UInt8(ascii: "\n") || (peek() == UInt8(ascii: "\r") && peek(1) == UInt8(ascii: "\n"))
+    }
+
+    /// Whether only spaces and tabs precede `offset` on its line (a comment
+    /// on its own line, also inside a bracketed list spanning lines).
+    private func onlyWhitespaceBefore(_ offset: Int) -> Bool {
+        var i = offset
+        while i > 0, bytes[i - 1] == UInt8(ascii: " ") || bytes[i - 1] == UInt8(ascii: "\t") { i -= 1 }
+        return i == 0 || bytes[i - 1] == UInt8(ascii: "\n") || (i == 3 && hasByteOrderMark)
+    }
+
+    private var hasByteOrderMark: Bool {
+        bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
+    }
+
+    /// A byte as shown in messages: `0x0B`, `0xFF`.
+    static func hex(_ b: UInt8) -> String {
+        let digits = String(b, radix: 16, uppercase: true)
+        return "0x" + (digits.count < 2 ? "0" + digits : digits)
+    }
+
     private mutating func skipByteOrderMark() {
-        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
-            current = 3
-        }
+        if hasByteOrderMark { current = 3 }
     }
 
     // MARK: - Indentation
@@ -105,10 +126,7 @@ public struct Lexer {
             width += 1
         }
         // Blank, comment-only or whitespace-only lines are not code lines.
-        if isAtEnd || peek() == UInt8(ascii: "\n") || peek() == UInt8(ascii: "#")
-            || (peek() == UInt8(ascii: "\r") && peek(1) == UInt8(ascii: "\n")) {
-            return
-        }
+        if isBlankRest() { return }
         let range = SourceRange(start: lineStart, end: current)
         if sawTab && sawSpace {
             report("E006", "indentation mixes tabs and spaces", range,
@@ -126,15 +144,31 @@ public struct Lexer {
             add(.indent)
         } else if width < indents.last! {
             while width < indents.last! {
+                if width > indents[indents.count - 2] {
+                    // Between two open levels: report it and keep the line in
+                    // the innermost block it still belongs to, so every DEDENT
+                    // still matches an INDENT.
+                    report("E007", "unindent does not match any outer indentation level", range)
+                    return
+                }
                 indents.removeLast()
                 add(.dedent)
             }
-            if width != indents.last! {
-                report("E007", "unindent does not match any outer indentation level", range)
-                indents.append(width)
-                // Keep going as if the line were at the innermost open block.
+        }
+    }
+
+    /// True when only spaces, tabs, form feeds and carriage returns remain
+    /// before the end of the line (or a comment, or the end of the file).
+    private func isBlankRest() -> Bool {
+        var i = current
+        while i < bytes.count {
+            switch bytes[i] {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), 0x0C: i += 1
+            case UInt8(ascii: "\n"), UInt8(ascii: "#"): return true
+            default: return false
             }
         }
+        return true
     }
 
     // MARK: - Tokens
@@ -214,14 +248,14 @@ public struct Lexer {
             if valid {
                 report("E001", "unexpected character '\(file.text(range))'", range)
             } else {
-                report("E008", "invalid UTF-8 byte 0x\(String(first, radix: 16, uppercase: true))", range)
+                report("E008", "invalid UTF-8 byte \(Lexer.hex(first))", range)
             }
             return
         }
         add(.invalid)
         let shown = first >= 0x20 && first < 0x7F
             ? "'\(Character(Unicode.Scalar(first)))'"
-            : "byte 0x\(String(first, radix: 16, uppercase: true))"
+            : "byte \(Lexer.hex(first))"
         report("E001", "unexpected character \(shown)", SourceRange(start: start, end: current))
     }
 
@@ -247,12 +281,13 @@ public struct Lexer {
     }
 
     private mutating func scanComment() {
-        let ownLine = tokens.last.map { $0.kind == .newline || $0.kind == .indent || $0.kind == .dedent } ?? true
+        let ownLine = onlyWhitespaceBefore(start)
         while !isAtEnd, peek() != UInt8(ascii: "\n") {
+            let at = current
             let b = advance()
             if b >= 0x80 && !consumeScalar(b) {
-                report("E008", "invalid UTF-8 byte 0x\(String(b, radix: 16, uppercase: true)) in comment",
-                       SourceRange(start: current - 1, end: current))
+                report("E008", "invalid UTF-8 byte \(Lexer.hex(b)) in comment",
+                       SourceRange(start: at, end: current))
             }
         }
         var end = current
@@ -263,22 +298,26 @@ public struct Lexer {
     }
 
     private mutating func scanString(quote: UInt8) {
-        var ok = true
-        while !isAtEnd, peek() != quote, peek() != UInt8(ascii: "\n") {
+        while !isAtEnd, peek() != quote, !atLineEnd {
+            let at = current
             let b = advance()
             if b == UInt8(ascii: "\\") {
-                let escStart = current - 1
-                if isAtEnd || peek() == UInt8(ascii: "\n") { break }
+                if isAtEnd || atLineEnd { break }
                 let e = advance()
                 if !"\"\\nt'".utf8.contains(e) {
-                    report("E003", "invalid escape sequence '\\\(Character(Unicode.Scalar(e >= 0x80 ? 0x3F : e)))' in string",
-                           SourceRange(start: escStart, end: current),
+                    // A non-ASCII escape is consumed whole, so its continuation
+                    // bytes are not mistaken for invalid UTF-8.
+                    let valid = e < 0x80 || consumeScalar(e)
+                    let shown = e >= 0x20 && e < 0x7F ? "'\\\(Character(Unicode.Scalar(e)))'"
+                        : valid && e >= 0x80 ? "'\\\(file.text(SourceRange(start: at + 1, end: current)))'"
+                        : "'\\' followed by byte \(Lexer.hex(e))"
+                    report("E003", "invalid escape sequence \(shown) in string",
+                           SourceRange(start: at, end: current),
                            notes: ["valid escapes are \\\" \\\\ \\n \\t"])
                 }
             } else if b >= 0x80 && !consumeScalar(b) {
-                ok = false
-                report("E008", "invalid UTF-8 byte 0x\(String(b, radix: 16, uppercase: true)) in string",
-                       SourceRange(start: current - 1, end: current))
+                report("E008", "invalid UTF-8 byte \(Lexer.hex(b)) in string",
+                       SourceRange(start: at, end: current))
             }
         }
         if isAtEnd || peek() != quote {
@@ -291,7 +330,6 @@ public struct Lexer {
         if quote == UInt8(ascii: "'") {
             report("E009", "strings are written in double quotes", SourceRange(start: start, end: current))
         }
-        _ = ok
         add(.string)
     }
 
@@ -333,13 +371,7 @@ public struct Lexer {
         add(.number)
     }
 
-    // MARK: - Character classes and literal values
-
-    private func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
-    private func isIdentStart(_ c: UInt8) -> Bool {
-        (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == UInt8(ascii: "_")
-    }
-    private func isIdentPart(_ c: UInt8) -> Bool { isIdentStart(c) || isDigit(c) }
+    // MARK: - Literal values
 
     /// Milliseconds per duration unit.
     public static let durationUnits: [String: Int64] = [
@@ -389,3 +421,12 @@ public struct Lexer {
         return out
     }
 }
+
+// Character classes are free functions, not methods: a method call on the
+// lexer copies the whole struct (retaining every array) in debug builds,
+// which made scanning a 10 MB file several times slower.
+private func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+private func isIdentStart(_ c: UInt8) -> Bool {
+    (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == UInt8(ascii: "_")
+}
+private func isIdentPart(_ c: UInt8) -> Bool { isIdentStart(c) || isDigit(c) }

@@ -53,7 +53,7 @@ extension Parser {
             var notes: [String] = []
             if ["ASSIGN", "PRIORITY", "DIAL_MODE"].contains(word) {
                 notes.append("\(word) belongs inside an 'IF condition:' block, indented")
-            } else if let s = Suggestion.closest(to: word, among: Keywords.declarationStarts) {
+            } else if wantsNotes, let s = Suggestion.closest(to: word, among: Keywords.declarationStarts) {
                 notes.append("did you mean '\(s)'?")
             }
             error("E104", "unknown declaration '\(text(current))'", current.range, notes: notes)
@@ -299,7 +299,7 @@ extension Parser {
             kind = .dialMode(try parseName("a dial mode after 'DIAL_MODE ='"))
         } else {
             var notes: [String] = []
-            if at(.identifier), let s = Suggestion.closest(to: text(current), among: ["ASSIGN", "PRIORITY", "DIAL_MODE"]) {
+            if at(.identifier), wantsNotes, let s = Suggestion.closest(to: text(current), among: ["ASSIGN", "PRIORITY", "DIAL_MODE"]) {
                 notes.append("did you mean '\(s)'?")
             }
             throw failExpected("ASSIGN TO, PRIORITY = or DIAL_MODE =", notes: notes)
@@ -376,7 +376,7 @@ extension Parser {
             kind = .exit(try parseExpression())
         } else {
             var notes: [String] = []
-            if at(.identifier), let s = Suggestion.closest(to: text(current), among: ["CALL", "EMAIL", "SMS", "ON", "EXIT"]) {
+            if at(.identifier), wantsNotes, let s = Suggestion.closest(to: text(current), among: ["CALL", "EMAIL", "SMS", "ON", "EXIT"]) {
                 notes.append("did you mean '\(s)'?")
             }
             throw failExpected("CALL, EMAIL, SMS, ON or EXIT WHEN in the cadence", notes: notes)
@@ -476,7 +476,7 @@ extension Parser {
             kind = .graduate(try parseNameList("an event name"))
         } else {
             var notes: [String] = []
-            if at(.identifier), let s = Suggestion.closest(to: text(current), among: ["RELEASE", "EMAIL", "GRADUATE"]) {
+            if at(.identifier), wantsNotes, let s = Suggestion.closest(to: text(current), among: ["RELEASE", "EMAIL", "GRADUATE"]) {
                 notes.append("did you mean '\(s)'?")
             }
             throw failExpected("RELEASE WHEN, EMAIL ... FOR or GRADUATE ON in the quarantine", notes: notes)

@@ -106,7 +106,7 @@ extension Parser {
             kind = .release
         default:
             var notes: [String] = []
-            if let s = Suggestion.closest(to: word, among: Keywords.actionStarts) {
+            if wantsNotes, let s = Suggestion.closest(to: word, among: Keywords.actionStarts) {
                 notes.append("did you mean '\(s)'?")
             }
             error("E106", "unknown action '\(text(current))'", current.range, notes: notes)

@@ -14,6 +14,9 @@ public struct Parser {
     var nextID: Int
     /// Current expression nesting, bounded so deep input cannot overflow the stack.
     var depth = 0
+    /// The deepest `depth` reached inside the expression being parsed; an
+    /// operator chain uses it to bound the height of the tree it builds.
+    var deepest = 0
     static let maxDepth = 64
 
     public struct Result: Sendable {
@@ -63,9 +66,16 @@ public struct Parser {
         return nextID
     }
 
-    /// A range from the start offset to the end of the last consumed token.
+    /// A range from the start offset to the end of the last consumed token
+    /// that is not layout: a block's range must not take in the blank lines
+    /// and comments before the DEDENT that closed it.
     func rangeFrom(_ start: Int) -> SourceRange {
-        SourceRange(start: start, end: max(start, previous.range.end))
+        var last = pos - 1
+        while last > 0, tokens[last].kind == .newline || tokens[last].kind == .indent
+                || tokens[last].kind == .dedent {
+            last -= 1
+        }
+        return SourceRange(start: start, end: max(start, tokens[max(0, last)].range.end))
     }
 
     // MARK: - Expecting
@@ -121,6 +131,10 @@ public struct Parser {
         }
         return SyntaxError()
     }
+
+    /// False once the diagnostic limit is reached: then nothing more is
+    /// kept, so the costly "did you mean" search can be skipped.
+    var wantsNotes: Bool { diagnostics.items.count < diagnostics.limit }
 
     mutating func error(_ code: String, _ message: String, _ range: SourceRange, notes: [String] = []) {
         diagnostics.append(Diagnostic(file: file, range: range, severity: .error, code: code,
