@@ -73,14 +73,14 @@ extension Checker {
             usage.queues.insert(name.name)
             return
         }
-        let s = Suggestion.closest(to: name.name, among: symbols.queues.keys)
+        let s = suggest( name.name, among: symbols.queues.keys)
         report(Messages.undefinedQueue(name.name, suggestion: s), name.range, in: ctx.file)
     }
 
     mutating func resolveTemplate(_ name: Identifier, _ channel: TemplateChannel, _ ctx: Context) {
         guard let template = symbols.templates[name.name] else {
             let candidates = symbols.templates.filter { $0.value.node.channel == channel }.keys
-            let s = Suggestion.closest(to: name.name, among: candidates)
+            let s = suggest( name.name, among: candidates)
             report(Messages.undefinedTemplate(name.name, channel: channel, suggestion: s), name.range, in: ctx.file)
             return
         }
@@ -93,13 +93,13 @@ extension Checker {
 
     mutating func resolveCadence(_ name: Identifier, _ ctx: Context) {
         guard symbols.cadences[name.name] == nil else { return }
-        let s = Suggestion.closest(to: name.name, among: symbols.cadences.keys)
+        let s = suggest( name.name, among: symbols.cadences.keys)
         report(Messages.undefinedCadence(name.name, suggestion: s), name.range, in: ctx.file)
     }
 
     private mutating func resolveTier(_ name: Identifier, _ ctx: Context) {
         guard let tier = symbols.tiers[name.name] else {
-            let s = Suggestion.closest(to: name.name, among: symbols.tiers.keys)
+            let s = suggest( name.name, among: symbols.tiers.keys)
             report(Messages.undefinedTier(name.name, suggestion: s), name.range, in: ctx.file)
             return
         }

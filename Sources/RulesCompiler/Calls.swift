@@ -42,7 +42,7 @@ extension Checker {
             report(Messages.argumentKind(function, expected: "an event name", example: "\(function)(demo_trade)")
                 .adding(["'\(name)' is a \(symbols.values[name]?.kindName ?? "value")"]), arg.range, in: ctx.file)
         } else {
-            report(Messages.undefinedEvent(name, suggestion: Suggestion.closest(to: name, among: symbols.events.keys)),
+            report(Messages.undefinedEvent(name, suggestion: suggest( name, among: symbols.events.keys)),
                    arg.range, in: ctx.file)
         }
     }
@@ -59,7 +59,7 @@ extension Checker {
                 report(Messages.argumentKind(function, expected: "a field", example: "\(function)(phone)")
                     .adding(["'\(name)' is a \(symbol.kindName)"]), arg.range, in: ctx.file)
             } else {
-                report(Messages.undefinedField(name, suggestion: Suggestion.closest(to: name, among: symbols.fieldNames)),
+                report(Messages.undefinedField(name, suggestion: suggest( name, among: symbols.fieldNames)),
                        arg.range, in: ctx.file)
             }
         default:
@@ -80,7 +80,7 @@ extension Checker {
             names[arg.id] = .category(name)
             types[arg.id] = .number
         } else {
-            let s = Suggestion.closest(to: name, among: symbols.categories.keys)
+            let s = suggest( name, among: symbols.categories.keys)
             report(Messages.undefinedCategory(name, suggestion: s), arg.range, in: ctx.file)
         }
     }
@@ -128,7 +128,7 @@ extension Checker {
             }
         case .eventField(let field) where field.name == "code" && ctx.event == Builtins.callOutcome:
             if symbols.dispositions[value] == nil {
-                let s = Suggestion.closest(to: value, among: symbols.dispositions.keys)
+                let s = suggest( value, among: symbols.dispositions.keys)
                 report(Messages.undefinedDisposition(value, suggestion: s), literal.range, in: ctx.file)
             }
         default:

@@ -68,6 +68,13 @@ struct Checker {
         return checker
     }
 
+    /// "Did you mean" for an undefined name. Skipped after parse errors,
+    /// when undefined-name findings are dropped anyway: with many names it is
+    /// the costliest part of a report.
+    func suggest(_ name: String, among candidates: some Sequence<String>) -> String? {
+        parseFailed ? nil : Suggestion.closest(to: name, among: candidates)
+    }
+
     mutating func report(_ message: Message, _ range: SourceRange, in file: SourceFile) {
         if parseFailed && (message.unresolved || message.unused) { return }
         bag.append(Diagnostic(file: file, range: range, severity: message.severity, code: message.code,

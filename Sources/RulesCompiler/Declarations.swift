@@ -171,7 +171,7 @@ extension Checker {
         if let symbol = symbols.values[table.key.name], symbol.isField {
             keyType = symbol.type
         } else {
-            let s = Suggestion.closest(to: table.key.name, among: symbols.fieldNames)
+            let s = suggest( table.key.name, among: symbols.fieldNames)
             report(Messages.undefinedField(table.key.name, suggestion: s), table.key.range, in: file)
         }
         var valueType: RuleType = .nothing

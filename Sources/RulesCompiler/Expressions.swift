@@ -83,7 +83,7 @@ extension Checker {
 
     private mutating func resolveValue(_ name: String, _ e: Expr, _ ctx: Context) -> RuleType {
         guard let symbol = symbols.values[name] else {
-            let suggestion = Suggestion.closest(to: name, among: symbols.values.keys)
+            let suggestion = suggest( name, among: symbols.values.keys)
             report(Messages.undefinedName(name, suggestion: suggestion, hint: otherKindHint(name)), e.range, in: ctx.file)
             return .error
         }

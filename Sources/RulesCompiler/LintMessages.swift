@@ -29,6 +29,7 @@ extension Messages {
     }
 
     static func shadowedRoute(by earlier: [SourceRef]) -> Message {
+        // `earlier` holds up to four routes; three are named, a fourth shows as "...".
         let list = earlier.prefix(3).map(\.description).joined(separator: ", ")
         let text = earlier.count == 1 ? "the route at \(list) matches first"
                                       : "the routes at \(list)\(earlier.count > 3 ? ", ..." : "") match first"

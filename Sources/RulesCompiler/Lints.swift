@@ -15,17 +15,21 @@ extension Checker {
         lintDispositions()
     }
 
+    /// Each day of lead age belongs to the first cadence whose window holds
+    /// it; a later window that meets an owned day overlaps its owner.
     private mutating func lintCadenceOverlaps() {
+        var owner = [Int?](repeating: nil, count: 366)
         var windows: [(name: String, days: ClosedRange<Int>, ref: SourceRef)] = []
         for (decl, file) in allDecls {
             guard case .cadence(let cadence) = decl, let days = cadenceDays(cadence) else { continue }
-            for other in windows where other.days.overlaps(days) {
+            if let day = days.first(where: { owner[$0] != nil }), let o = owner[day] {
+                let other = windows[o]
                 let common = max(days.lowerBound, other.days.lowerBound)...min(days.upperBound, other.days.upperBound)
                 let text = common.count == 1 ? "\(common.lowerBound)" : "\(common.lowerBound)-\(common.upperBound)"
                 report(Messages.cadenceOverlap(cadence.name.name, other.name, days: text, otherAt: other.ref),
                        cadence.firstDay.range.union(cadence.lastDay.range), in: file)
-                break
             }
+            for day in days where owner[day] == nil { owner[day] = windows.count }
             windows.append((cadence.name.name, days, SourceRef(file: file, range: cadence.header)))
         }
     }

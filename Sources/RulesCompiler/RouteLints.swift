@@ -25,6 +25,8 @@ extension Checker {
         for (decl, file) in allDecls {
             guard case .route(let route) = decl else { continue }
             if firstRoute == nil { firstRoute = (route, file) }
+            // A condition with an error was reported; reasoning about it would only add noise.
+            if types[route.condition.id]?.isError ?? true { continue }
             let (set, others) = decompose(route.condition)
             let scores = set.intersection(domain ?? .atLeast(0))
             let ref = SourceRef(file: file, range: route.header)
@@ -62,11 +64,19 @@ extension Checker {
         let found = subsets.compactMap { earlier[$0] }
         let covered = found.reduce(ScoreSet.empty) { $0.union($1.scores) }
         guard scores.isSubset(of: covered) else { return nil }
-        // Name only the routes that take some of this route's leads, in route order.
-        return found.flatMap(\.routes)
-            .filter { !$0.scores.intersection(scores).isEmpty }
-            .sorted { $0.order < $1.order }
-            .map(\.ref)
+        // Name the first few routes that take some of this route's leads, in
+        // route order; scanning stops early so 100,000 alike routes stay linear.
+        let limit = 4
+        var named: [(order: Int, ref: SourceRef, scores: ScoreSet)] = []
+        for group in found {
+            var taken = 0
+            for route in group.routes where !route.scores.intersection(scores).isEmpty {
+                named.append(route)
+                taken += 1
+                if taken == limit { break }
+            }
+        }
+        return named.sorted { $0.order < $1.order }.prefix(limit).map(\.ref)
     }
 
     /// Predictive dialers abandon calls; the seed forbids them on leads of 40 and above.

@@ -77,7 +77,7 @@ extension Checker {
         var inner = ctx
         inner.event = d.event.name
         if symbols.events[d.event.name] == nil {
-            let s = Suggestion.closest(to: d.event.name, among: symbols.events.keys)
+            let s = suggest( d.event.name, among: symbols.events.keys)
             report(Messages.undefinedEvent(d.event.name, suggestion: s), d.event.range, in: ctx.file)
         }
         if let condition = d.condition {
@@ -194,7 +194,7 @@ extension Checker {
                 checkDuration(duration, "the email-only nurture (FOR)", ctx, fixed: true)
             case .graduate(let events):
                 for e in events where symbols.events[e.name] == nil {
-                    let s = Suggestion.closest(to: e.name, among: symbols.events.keys)
+                    let s = suggest( e.name, among: symbols.events.keys)
                     report(Messages.undefinedEvent(e.name, suggestion: s), e.range, in: ctx.file)
                 }
             }
