@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "rules", targets: ["rules"]),
+        .executable(name: "rules-bench", targets: ["rules-bench"]),
         .library(name: "RulesLanguage", targets: ["RulesLanguage"]),
         .library(name: "RulesCompiler", targets: ["RulesCompiler"]),
     ],
@@ -20,10 +21,19 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "rules", dependencies: ["RulesCLI"]),
+        // `swift run -c release rules-bench check`: see docs/BENCHMARKS.md.
+        .executableTarget(name: "rules-bench", dependencies: [
+            "RulesLanguage", "RulesCompiler",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // RulesCompiler: the fuzz and bad-input tests run Compiler.compile too.
         .testTarget(name: "RulesLanguageTests", dependencies: ["RulesLanguage", "RulesCompiler"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "RulesCompilerTests", dependencies: ["RulesCompiler", "RulesLanguage"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "RulesCLITests", dependencies: ["RulesCLI"]),
+        // The CLI tests run the built `rules` binary and read their fixtures
+        // from the source tree (golden files are re-recorded there).
+        .testTarget(name: "RulesCLITests", dependencies: ["RulesCLI", "RulesCompiler", "RulesLanguage"],
+                    exclude: ["Fixtures"]),
     ]
 )

@@ -1,3 +1,3 @@
 import RulesCLI
 
-await RulesCommand.main()
+await RulesCommand.runMain()
