@@ -77,7 +77,7 @@ let literalErrorCases: [LexCase] = [
     LexCase("24:01", "time(24:01) NL EOF", ["0..<5 E005 invalid time of day '24:01'"]),
     LexCase(#"x "a\qb""#, #"x str("a\qb") NL EOF"#, ["4..<6 E003 invalid escape sequence '\\q' in string"]),
     LexCase("\"a\\\u{1}\"", "str(\"a\\\u{1}\") NL EOF",
-            ["2..<4 E003 invalid escape sequence '\\' followed by byte 0x01 in string"]),
+            ["2..<4 E003 invalid escape sequence '\\' followed by byte 0x1 in string"]),
     LexCase(#""\é""#, #"str("\é") NL EOF"#, ["1..<4 E003 invalid escape sequence '\\é' in string"]),
     LexCase("\"abc", "str(\"abc) NL EOF", ["0..<4 E002 unterminated string"]),
     LexCase("\"abc\nx", "str(\"abc) NL x NL EOF", ["0..<4 E002 unterminated string"]),
@@ -92,7 +92,7 @@ let literalErrorCases: [LexCase] = [
     LexCase("!x", "invalid(!) x NL EOF", ["0..<1 E001 unexpected character '!'"]),
     LexCase("@", "invalid(@) NL EOF", ["0..<1 E001 unexpected character '@'"]),
     LexCase("café", "caf invalid(é) NL EOF", ["3..<5 E001 unexpected character 'é'"]),
-    LexCase("x\u{0}y", "x invalid(\u{0}) y NL EOF", ["1..<2 E001 unexpected character byte 0x00"]),
+    LexCase("x\u{0}y", "x invalid(\u{0}) y NL EOF", ["1..<2 E001 unexpected character byte 0x0"]),
 ]
 
 /// Invalid UTF-8 with exact byte positions, in code, strings and comments.
