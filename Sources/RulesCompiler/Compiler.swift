@@ -15,8 +15,15 @@ public struct CompileResult: Sendable {
 }
 
 /// The front door of the compiler (cel-go's `Compile`): parse every file,
-/// then check the whole playbook only if parsing succeeded, then lower.
+/// check the whole playbook, then lower it when no error was found.
+///
+/// Unlike cel-go, the checker also runs when parsing failed: the parser
+/// recovers per line, so the good declarations are all there and their
+/// errors are worth reporting in the same run. Only findings that a failed
+/// declaration would explain ("undefined ...", "never used") are held back.
 public enum Compiler {
+    /// Compiles the files of one playbook, in the order given (the order of
+    /// routes and triggers across files).
     public static func compile(_ sources: [SourceFile]) -> CompileResult {
         var bag = DiagnosticBag()
         var files: [RulesFile] = []
@@ -27,7 +34,10 @@ public enum Compiler {
             bag.append(contentsOf: parsed.diagnostics)
             files.append(parsed.rulesFile)
         }
-        let program = bag.hasErrors ? nil : Program(files: files)
+        let parseFailed = bag.hasErrors
+        let checker = Checker.check(files, parseFailed: parseFailed, nodeCount: nextID)
+        bag.append(contentsOf: checker.bag)
+        let program = bag.hasErrors ? nil : checker.lower()
         return CompileResult(program: program, diagnostics: bag.sorted(), dropped: bag.dropped)
     }
 }
