@@ -92,7 +92,7 @@ let literalErrorCases: [LexCase] = [
     LexCase("!x", "invalid(!) x NL EOF", ["0..<1 E001 unexpected character '!'"]),
     LexCase("@", "invalid(@) NL EOF", ["0..<1 E001 unexpected character '@'"]),
     LexCase("café", "caf invalid(é) NL EOF", ["3..<5 E001 unexpected character 'é'"]),
-    LexCase("x\u{0}y", "x invalid(\u{0}) y NL EOF", ["1..<2 E001 unexpected character byte 0x0"]),
+    LexCase("x\u{0}y", "x invalid(\u{0}) y NL EOF", ["1..<2 E001 unexpected character byte 0x00"]),
 ]
 
 /// Invalid UTF-8 with exact byte positions, in code, strings and comments.
