@@ -26,6 +26,7 @@ let package = Package(
             "RulesLanguage", "RulesCompiler",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // RulesCompiler: the fuzz and bad-input tests run Compiler.compile too.
         .testTarget(name: "RulesLanguageTests", dependencies: ["RulesLanguage", "RulesCompiler"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "RulesCompilerTests", dependencies: ["RulesCompiler", "RulesLanguage"],

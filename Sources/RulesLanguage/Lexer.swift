@@ -102,10 +102,10 @@ public struct Lexer {
         bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
     }
 
-    /// A byte as shown in messages: `0x0B`, `0xFF`.
+    /// A byte as shown in messages, always two hex digits: `0x0B`, `0xFF`.
     static func hex(_ b: UInt8) -> String {
         let digits = String(b, radix: 16, uppercase: true)
-        return "0x" + (digits.count < 2 ? "0" + digits : digits)
+        return "0x" + (digits.count == 1 ? "0" + digits : digits)
     }
 
     private mutating func skipByteOrderMark() {
