@@ -14,7 +14,7 @@ import RulesLanguage
 
 struct Checker {
     let files: [RulesFile]
-    /// Parsing reported errors: "undefined" and "unused" findings are then
+    /// Parsing reported errors: findings about something missing are then
     /// most likely cascades of a declaration the parser could not read.
     let parseFailed: Bool
 
@@ -76,7 +76,7 @@ struct Checker {
     }
 
     mutating func report(_ message: Message, _ range: SourceRange, in file: SourceFile) {
-        if parseFailed && (message.unresolved || message.unused) { return }
+        if parseFailed && message.aboutAbsence { return }
         bag.append(Diagnostic(file: file, range: range, severity: message.severity, code: message.code,
                               message: message.text, notes: message.notes))
     }

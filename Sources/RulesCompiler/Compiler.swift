@@ -19,8 +19,9 @@ public struct CompileResult: Sendable {
 ///
 /// Unlike cel-go, the checker also runs when parsing failed: the parser
 /// recovers per line, so the good declarations are all there and their
-/// errors are worth reporting in the same run. Only findings that a failed
-/// declaration would explain ("undefined ...", "never used") are held back.
+/// errors are worth reporting in the same run. Only findings about something
+/// missing, which a failed declaration would explain ("undefined ...", "never
+/// used", "no CALLING HOURS", uncovered scores), are held back.
 public enum Compiler {
     /// Compiles the files of one playbook, in the order given (the order of
     /// routes and triggers across files).

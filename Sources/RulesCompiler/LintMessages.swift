@@ -8,6 +8,13 @@ extension Messages {
         Message(code: code, severity: .warning, text: text, notes: notes)
     }
 
+    /// A warning about something missing (see `Message.aboutAbsence`).
+    private static func absence(_ code: String, _ text: String, _ notes: [String] = []) -> Message {
+        var m = warning(code, text, notes)
+        m.aboutAbsence = true
+        return m
+    }
+
     static func pointsAboveCap(_ category: String, total: Double, max: Double) -> Message {
         warning("W300", "the rows of score category '\(category)' can add up to \(formatNumber(total)) points, above its MAX \(formatNumber(max))",
                 ["the cap applies: the category never gives more than \(formatNumber(max))"])
@@ -19,7 +26,7 @@ extension Messages {
     }
 
     static func tierGap(_ scores: String, domain: String) -> Message {
-        warning("W302", "tiers leave lead_score \(scores) uncovered",
+        absence("W302", "tiers leave lead_score \(scores) uncovered",
                 ["lead_score runs \(domain); a lead with such a score has no tier (only tiers whose condition tests lead_score alone are counted)"])
     }
 
@@ -45,7 +52,7 @@ extension Messages {
                 : "\(first.lowerBound)-\(first.upperBound)"
             notes.append("add a route for them, such as IF lead_score \(test):")
         }
-        return warning("W305", "routes leave lead_score \(scores) unrouted", notes)
+        return absence("W305", "routes leave lead_score \(scores) unrouted", notes)
     }
 
     static func notCountryCode(_ value: String, suggestion: (code: String, why: String?)?) -> Message {
@@ -63,7 +70,7 @@ extension Messages {
     }
 
     static func noCallingHours() -> Message {
-        warning("W308", "calls are scheduled but no CALLING HOURS are defined",
+        absence("W308", "calls are scheduled but no CALLING HOURS are defined",
                 ["declare when leads may be called, in their local time, as in CALLING HOURS MON-FRI 09:00-20:00"])
     }
 
@@ -73,9 +80,7 @@ extension Messages {
     }
 
     static func unused(_ kind: String, _ name: String) -> Message {
-        var m = warning("W310", "\(kind) '\(name)' is declared but never used")
-        m.unused = true
-        return m
+        absence("W310", "\(kind) '\(name)' is declared but never used")
     }
 
     static func unknownTierName(_ value: String, suggestion: String?) -> Message {
@@ -93,10 +98,8 @@ extension Messages {
     }
 
     static func dispositionsWithoutOutcome() -> Message {
-        var m = warning("W314", "DISPOSITION codes are declared but no EVENT call_outcome(code: STRING)",
-                        ["the dialer reports call outcomes as call_outcome events; declare it so the codes can run"])
-        m.unresolved = true
-        return m
+        absence("W314", "DISPOSITION codes are declared but no EVENT call_outcome(code: STRING)",
+                ["the dialer reports call outcomes as call_outcome events; declare it so the codes can run"])
     }
 
     static func impossibleScore(_ what: String, domain: String) -> Message {

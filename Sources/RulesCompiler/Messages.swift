@@ -10,12 +10,11 @@ struct Message {
     let severity: Severity
     let text: String
     var notes: [String] = []
-    /// An "undefined ..." error. These are dropped when parsing failed: the
-    /// missing declaration is most likely one the parser could not read.
-    var unresolved = false
-    /// A lint about something never used; dropped when parsing failed (the
-    /// user may be a declaration the parser could not read).
-    var unused = false
+    /// A finding about something missing: an undefined name, a use that
+    /// never happens, a declaration or a score range nobody covers. It is
+    /// held back when parsing failed, because the missing piece is most
+    /// likely the declaration the parser could not read.
+    var aboutAbsence = false
 }
 
 enum Messages {
@@ -33,7 +32,7 @@ enum Messages {
 
     private static func undefined(_ code: String, _ text: String, _ notes: [String]) -> Message {
         var m = error(code, text, notes)
-        m.unresolved = true
+        m.aboutAbsence = true
         return m
     }
 

@@ -80,6 +80,27 @@ import Testing
     #expect(codes(compile(repaired)) == ["W310", "E214", "E204"])
 }
 
+@Test func parseErrorsHoldBackFindingsAboutMissingDeclarations() {
+    // The misspelt CALLING HOURS line and the broken tier would explain the
+    // missing calling hours (W308) and the uncovered scores (W302, W305).
+    let text = """
+    SCORE s MAX 100:
+        TRUE => 50
+    TIER hot WHEN lead_score >= 70: CALL WITHIN 60s
+    TIER cold WHEN lead_score < 70 NURTURE
+    QUEUE q
+    IF lead_score >= 70:
+        ASSIGN TO q
+    CALING HOURS MON-FRI 09:00-20:00
+    """
+    #expect(codes(compile(text)) == ["E100", "E104"])
+    let repaired = text.replacingOccurrences(of: "< 70 NURTURE", with: "< 70: NURTURE")
+        .replacingOccurrences(of: "CALING", with: "CALLING")
+    #expect(codes(compile(repaired)) == ["W305"])
+    let noHours = repaired.replacingOccurrences(of: "CALLING HOURS MON-FRI 09:00-20:00", with: "")
+    #expect(codes(compile(noHours)) == ["W308", "W305"])
+}
+
 @Test func undefinedNameNotesTheKindOfASimilarDeclaration() {
     let r = compile("""
     EVENT a
