@@ -39,7 +39,11 @@ public final class SourceFile: Sendable {
     /// so a caret lines up under non-ASCII text.
     public func location(of offset: Int) -> SourceLocation {
         let line = line(of: offset)
-        let start = lineStarts[line - 1]
+        var start = lineStarts[line - 1]
+        // A byte-order mark is not a character the user can see.
+        if line == 1, bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
+            start = min(3, offset)
+        }
         var column = 1
         var i = start
         let end = min(offset, bytes.count)
@@ -55,7 +59,8 @@ public final class SourceFile: Sendable {
     /// is shown as U+FFFD.
     public func lineText(_ line: Int) -> String {
         guard line >= 1, line <= lineStarts.count else { return "" }
-        let start = lineStarts[line - 1]
+        var start = lineStarts[line - 1]
+        if line == 1, bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
         var end = line < lineStarts.count ? lineStarts[line] - 1 : bytes.count
         if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
         return String(decoding: bytes[start..<max(start, end)], as: UTF8.self)

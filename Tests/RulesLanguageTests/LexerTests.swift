@@ -77,7 +77,7 @@ let literalErrorCases: [LexCase] = [
     LexCase("24:01", "time(24:01) NL EOF", ["0..<5 E005 invalid time of day '24:01'"]),
     LexCase(#"x "a\qb""#, #"x str("a\qb") NL EOF"#, ["4..<6 E003 invalid escape sequence '\\q' in string"]),
     LexCase("\"a\\\u{1}\"", "str(\"a\\\u{1}\") NL EOF",
-            ["2..<4 E003 invalid escape sequence '\\' followed by byte 0x1 in string"]),
+            ["2..<4 E003 invalid escape sequence '\\' followed by byte 0x01 in string"]),
     LexCase(#""\é""#, #"str("\é") NL EOF"#, ["1..<4 E003 invalid escape sequence '\\é' in string"]),
     LexCase("\"abc", "str(\"abc) NL EOF", ["0..<4 E002 unterminated string"]),
     LexCase("\"abc\nx", "str(\"abc) NL x NL EOF", ["0..<4 E002 unterminated string"]),
