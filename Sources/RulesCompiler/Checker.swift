@@ -92,11 +92,11 @@ func literalValue(_ e: Expr) -> LiteralValue? {
     case .string(let s): return .string(s)
     case .number(let n): return .number(n)
     case .bool(let b): return .bool(b)
-    case .duration(let ms): return .duration(ms)
+    case .duration(let ms, _): return .duration(ms)
     case .negate(let inner):
         switch inner.kind {
         case .number(let n): return .number(-n)
-        case .duration(let ms): return .duration(-ms)
+        case .duration(let ms, _): return .duration(-ms)
         default: return nil
         }
     default: return nil
@@ -118,7 +118,7 @@ extension LiteralValue {
 /// when it depends on the lead or the event.
 func constantDuration(_ e: Expr) -> Int64? {
     switch e.kind {
-    case .duration(let ms): return ms
+    case .duration(let ms, _): return ms
     case .negate(let inner): return constantDuration(inner).map { 0 &- $0 }
     case .binary(.add, let a, let b):
         guard let x = constantDuration(a), let y = constantDuration(b) else { return nil }

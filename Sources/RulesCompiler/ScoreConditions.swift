@@ -89,7 +89,7 @@ extension Checker {
     private func appendKey(_ e: Expr, to key: inout String) {
         switch e.kind {
         case .number(let n): key += formatNumber(n)
-        case .duration(let ms): key += String(ms) + "ms"
+        case .duration(let ms, _): key += String(ms) + "ms"
         case .time(let m): key += "t" + String(m)
         case .string(let s):
             key += "\""

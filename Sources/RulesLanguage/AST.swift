@@ -70,8 +70,9 @@ public struct Expr: Sendable, Hashable {
 
     public indirect enum Kind: Sendable, Hashable {
         case number(Double)
-        /// Milliseconds.
-        case duration(Int64)
+        /// Milliseconds, and the unit the author wrote (`s` in `60s`), which
+        /// `rules fmt` keeps.
+        case duration(Int64, unit: String)
         /// Minutes after midnight.
         case time(Int)
         case string(String)

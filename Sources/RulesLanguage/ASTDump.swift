@@ -167,7 +167,7 @@ public enum ASTDump {
     static func expr(_ e: Expr) -> SNode {
         switch e.kind {
         case .number(let n): SNode("number \(ExprPrinter.number(n))")
-        case .duration(let ms): SNode("duration \(ms)ms")
+        case .duration(let ms, _): SNode("duration \(ms)ms")
         case .time(let minutes): SNode("time \(ExprPrinter.time(minutes))")
         case .string(let s): SNode("string \(ExprPrinter.string(s))")
         case .bool(let b): SNode(b ? "bool TRUE" : "bool FALSE")

@@ -224,7 +224,7 @@ extension Parser {
                 error("E004", "duration '\(text)' is too large", token.range)
                 return Expr(id: makeID(), range: token.range, kind: .invalid)
             }
-            return Expr(id: makeID(), range: token.range, kind: .duration(ms))
+            return Expr(id: makeID(), range: token.range, kind: .duration(ms, unit: String(text.drop { $0.isNumber || $0 == "." })))
         case .time:
             // An out-of-range time was reported by the lexer.
             return Expr(id: makeID(), range: token.range, kind: .time(Lexer.timeValue(text) ?? 0))

@@ -43,7 +43,7 @@ enum ExprPrinter {
     static func unparenthesized(_ expr: Expr) -> (String, Int) {
         switch expr.kind {
         case .number(let n): return (number(n), Precedence.primary)
-        case .duration(let ms): return (duration(ms), Precedence.primary)
+        case .duration(let ms, let unit): return (duration(ms, unit: unit), Precedence.primary)
         case .time(let minutes): return (time(minutes), Precedence.primary)
         case .string(let s): return (string(s), Precedence.primary)
         case .bool(let b): return (b ? "TRUE" : "FALSE", Precedence.primary)
@@ -131,14 +131,19 @@ enum ExprPrinter {
         return negative ? "-\(body)" : body
     }
 
-    /// Duration units from the largest down; a duration prints in the largest
-    /// unit that divides it exactly, so `60s` prints as `1m`, `7d` as `1w`
-    /// and `90m` stays `90m`.
+    /// Duration units from the largest down. A duration prints in the unit
+    /// its author wrote when that unit holds it exactly (`60s` stays `60s`,
+    /// `48h` stays `48h`, as the SLA tables say them); otherwise (`1.5h`) in
+    /// the largest unit that divides it exactly (`90m`).
     static let durationUnits: [(String, Int64)] = [
         ("w", 604_800_000), ("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1_000), ("ms", 1),
     ]
 
-    static func duration(_ milliseconds: Int64) -> String {
+    static func duration(_ milliseconds: Int64, unit written: String? = nil) -> String {
+        if let written, let size = durationUnits.first(where: { $0.0 == written })?.1,
+           milliseconds % size == 0 {
+            return "\(milliseconds / size)\(written)"
+        }
         if milliseconds == 0 { return "0s" }
         // Negative durations only come from `-` applied to a literal, which
         // the parser keeps as a separate node; stay correct anyway.

@@ -7,7 +7,7 @@
 func shape(_ e: Expr) -> String {
     switch e.kind {
     case .number(let n): return n == n.rounded() && abs(n) < 1e15 ? String(Int64(n)) : String(n)
-    case .duration(let ms): return "\(ms)ms"
+    case .duration(let ms, _): return "\(ms)ms"
     case .time(let minutes): return "t\(minutes)"
     case .string(let s): return s.debugDescription
     case .bool(let b): return b ? "TRUE" : "FALSE"
