@@ -121,7 +121,7 @@ extension Checker {
            Suggestion.closest(to: String(parts[0]), among: ["WITHIN"]) != nil {
             let unit = Suggestion.closest(to: String(parts[2]), among: ["MINUTES", "HOURS", "DAYS"])
                 ?? (parts[2].hasPrefix("H") ? "HOURS" : parts[2].hasPrefix("M") ? "MINUTES" : parts[2].hasPrefix("D") ? "DAYS" : nil)
-            if let unit { return "WITHIN_\(parts[1])_\(unit)" }
+            if let unit, "WITHIN_\(parts[1])_\(unit)" != word.uppercased() { return "WITHIN_\(parts[1])_\(unit)" }
         }
         return Suggestion.closest(to: word, among: Builtins.priorityExamples)
     }

@@ -171,8 +171,7 @@ extension Checker {
                 notes.append("'\(n)' is an event: alone it means seen(\(n)); count(\(n)) is how many times it happened")
             }
         }
-        if case .list = l { notes.append("use IN to test whether a value is in a list") }
-        if case .list = r { notes.append("use IN to test whether a value is in a list") }
+        if l.isList || r.isList { notes.append("use IN to test whether a value is in a list") }
         if l == .timeOfDay || r == .timeOfDay {
             notes.append("a time of day such as 09:00 only appears in CALLING HOURS")
         }

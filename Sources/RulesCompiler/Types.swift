@@ -54,6 +54,11 @@ public indirect enum RuleType: Sendable, Hashable, CustomStringConvertible {
 
     var isStringLike: Bool { self == .string || self == .country }
 
+    var isList: Bool {
+        if case .list = self { return true }
+        return false
+    }
+
     /// True when a value of this type may stand where `expected` is asked
     /// for. COUNTRY is a STRING; an error fits anywhere (already reported).
     func fits(_ expected: RuleType) -> Bool {

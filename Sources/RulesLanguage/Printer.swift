@@ -27,8 +27,8 @@
 ///   condition that does not fit in 100 columns is wrapped in parentheses and
 ///   broken before its top-level AND or OR.
 /// - Ranges keep their written style (`40-69` or `BETWEEN 40 AND 69`);
-///   numbers print without `.0`; durations print in the largest unit that
-///   divides them exactly (`60s` → `1m`, `7d` → `1w`, `90m` stays `90m`);
+///   numbers print without `.0`; durations keep the unit the author wrote
+///   when it holds them exactly (`60s` stays `60s`, `1.5h` prints `90m`);
 ///   times as `HH:MM`; strings in double quotes with `\" \\ \n \t` escapes.
 /// - The actions of ON and DISPOSITION stay on the header line, separated by
 ///   `; `, when the line fits in 100 columns and has no comment inside;
