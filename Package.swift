@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "rules-bench", targets: ["rules-bench"]),
         .library(name: "RulesLanguage", targets: ["RulesLanguage"]),
         .library(name: "RulesCompiler", targets: ["RulesCompiler"]),
+        .library(name: "RulesEngine", targets: ["RulesEngine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -16,6 +17,7 @@ let package = Package(
     targets: [
         .target(name: "RulesLanguage"),
         .target(name: "RulesCompiler", dependencies: ["RulesLanguage"]),
+        .target(name: "RulesEngine", dependencies: ["RulesCompiler", "RulesLanguage"]),
         .target(name: "RulesCLI", dependencies: [
             "RulesLanguage", "RulesCompiler",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -31,6 +33,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "RulesCompilerTests", dependencies: ["RulesCompiler", "RulesLanguage"],
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "RulesEngineTests", dependencies: ["RulesEngine", "RulesCompiler", "RulesLanguage"]),
         // The CLI tests run the built `rules` binary and read their fixtures
         // from the source tree (golden files are re-recorded there).
         .testTarget(name: "RulesCLITests", dependencies: ["RulesCLI", "RulesCompiler", "RulesLanguage"],
