@@ -31,7 +31,7 @@ enum NANPAreaCodes {
         return table
     }()
 
-    private static let unitedStates: [(String, String, String)] = [
+    static let unitedStates: [(String, String, String)] = [
         ("US", "America/Chicago", "205 251 256 334 659 938"),                           // AL
         ("US", "America/Anchorage", "907"),                                               // AK
         ("US", "America/Phoenix", "480 520 602 623 928"),                                 // AZ (no DST)
@@ -97,7 +97,7 @@ enum NANPAreaCodes {
         ("US", "America/Denver", "307"),                                                  // WY
     ]
 
-    private static let canada: [(String, String, String)] = [
+    static let canada: [(String, String, String)] = [
         ("CA", "America/Vancouver", "236 250 257 604 672 778"),                           // BC
         ("CA", "America/Edmonton", "368 403 587 780 825"),                                // AB
         ("CA", "America/Regina", "306 474 639"),                                          // SK (no DST)
@@ -112,7 +112,7 @@ enum NANPAreaCodes {
     ]
 
     /// NANP members other than the US and Canada, each with a single zone.
-    private static let otherMembers: [(String, String)] = [
+    static let otherMembers: [(String, String)] = [
         ("242", "BS"), ("246", "BB"), ("264", "AI"), ("268", "AG"), ("284", "VG"), ("340", "VI"),
         ("345", "KY"), ("441", "BM"), ("473", "GD"), ("649", "TC"), ("658", "JM"), ("876", "JM"),
         ("664", "MS"), ("670", "MP"), ("671", "GU"), ("684", "AS"), ("721", "SX"), ("758", "LC"),
