@@ -79,6 +79,11 @@ public struct DuplicateIndex: Sendable, Hashable {
         return match
     }
 
+    /// `register` with a normalised number.
+    public mutating func register(leadID: String, email: String?, phone: E164?) -> Match? {
+        register(leadID: leadID, email: email, phoneE164: phone?.description)
+    }
+
     /// The primary a registered lead is linked to (itself when it is one),
     /// or nil for a lead never registered.
     public func primary(of leadID: String) -> String? {

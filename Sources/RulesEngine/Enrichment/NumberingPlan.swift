@@ -38,6 +38,12 @@ enum NumberingPlan {
         return nationalLengths[country]
     }
 
+    /// True for a trunk prefix that national numbers may also start with
+    /// (the former Soviet `8`: Russia's 812, 843, 861 ... area codes).
+    static func mayBeginNationalNumber(_ trunkPrefix: String) -> Bool {
+        trunkPrefix == "8"
+    }
+
     /// Digits of a carrier-selection code written after the trunk prefix:
     /// Brazilians write `0 XX AA NNNNNNNN`, XX choosing the long-distance carrier.
     static func carrierCodeLength(for country: String) -> Int {
@@ -67,6 +73,7 @@ enum NumberingPlan {
         "SK": 9...9, "HU": 8...9, "RO": 9...9, "BG": 7...9, "GR": 10...10, "CY": 8...8,
         "MT": 8...8, "IS": 7...7, "EE": 7...8, "LV": 8...8, "LT": 8...8, "SI": 8...8,
         "HR": 8...9, "UA": 9...9, "BY": 9...9, "RU": 10...10, "KZ": 10...10, "TR": 10...10,
+        "UZ": 9...9, "TM": 8...8, "TJ": 9...9,
         // Middle East and Africa
         "IL": 8...9, "AE": 8...9, "SA": 9...9, "QA": 8...8, "KW": 8...8, "BH": 8...8,
         "OM": 8...8, "JO": 8...9, "LB": 7...8, "EG": 8...10, "ZA": 9...9, "NG": 8...10,

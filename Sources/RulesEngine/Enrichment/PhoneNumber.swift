@@ -134,8 +134,11 @@ public enum PhoneNumber {
         }
         var national = Substring(digits)
         var strippedTrunk = false
-        for prefix in NumberingPlan.trunkPrefixes(for: country)
-        where national.hasPrefix(prefix) && fits(national.count - prefix.count) {
+        // Most trunk prefixes never begin a national number and always go;
+        // Russia's 8 may (St Petersburg is 812), so it goes only when what
+        // is left has a valid length.
+        for prefix in NumberingPlan.trunkPrefixes(for: country) where national.hasPrefix(prefix) {
+            if NumberingPlan.mayBeginNationalNumber(prefix), !fits(national.count - prefix.count) { continue }
             national = national.dropFirst(prefix.count)
             strippedTrunk = true
             break
