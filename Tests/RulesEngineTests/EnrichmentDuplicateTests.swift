@@ -85,7 +85,8 @@ struct EnrichmentDuplicateTests {
         let typed = try PhoneNumber.normalize(raw: "07700 900123", country: "GB").get()
         let international = try PhoneNumber.normalize(raw: "+44 (0)7700 900123", country: nil).get()
         #expect(index.register(leadID: "A", email: nil, phone: typed) == nil)
-        #expect(index.register(leadID: "B", email: nil, phone: international) == Match(primaryLeadID: "A", keys: [.phone]))
+        #expect(index.register(leadID: "B", email: nil, phone: international)
+            == Match(primaryLeadID: "A", keys: [.phone]))
     }
 
     @Test func gmailCanonicalMatchingIgnoresDotsTagsAndGooglemail() {
