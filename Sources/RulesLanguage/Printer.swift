@@ -48,6 +48,8 @@
 public enum Printer {
     /// The line width that inline action lists, lists and conditions must fit in.
     public static let width = 100
+    /// The canonical text of one expression, with only the parentheses it needs (`rules fmt` form).
+    public static func expression(_ expr: Expr) -> String { ExprPrinter.text(expr) }
 
     public static func format(_ file: RulesFile) -> String {
         let layout = Layout(file: file)
