@@ -18,7 +18,7 @@ public struct LeadHistory: Sendable, Hashable {
     public let events: [DecodedEvent]
 
     /// Every lead of `log` that exists at `until` (all of them when nil),
-    /// sorted by lead id (byte-wise), each with its events at or before
+    /// sorted by lead id (`precedes`), each with its events at or before
     /// `until`; and an error for every event of a lead never created.
     public static func histories(of log: EventLog, path: String, until: Int64? = nil)
         -> (histories: [LeadHistory], issues: [EventIssue]) {
@@ -41,9 +41,32 @@ public struct LeadHistory: Sendable, Hashable {
             guard applied.contains(where: { $0.event.type == LeadHistory.creation }) else { continue }
             histories.append(LeadHistory(leadID: leadID, events: applied))
         }
-        histories.sort { $0.leadID.utf8.lexicographicallyPrecedes($1.leadID.utf8) }
+        histories.sort { LeadHistory.precedes($0.leadID, $1.leadID) }
         issues.sort { $0.line < $1.line }
         return (histories, issues)
+    }
+
+    /// Lead id order: digit runs compare by their value, so `L2` comes
+    /// before `L10`; everything else, and ties such as `L02`/`L2`, byte-wise.
+    public static func precedes(_ a: String, _ b: String) -> Bool {
+        var i = a.utf8[...], j = b.utf8[...]
+        func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+        while let x = i.first, let y = j.first {
+            if isDigit(x) && isDigit(y) {
+                let p = i.prefix(while: isDigit), q = j.prefix(while: isDigit)
+                i = i.dropFirst(p.count)
+                j = j.dropFirst(q.count)
+                let p1 = p.drop { $0 == 0x30 }, q1 = q.drop { $0 == 0x30 }
+                if p1.count != q1.count { return p1.count < q1.count }
+                if !p1.elementsEqual(q1) { return p1.lexicographicallyPrecedes(q1) }
+            } else {
+                if x != y { return x < y }
+                i = i.dropFirst()
+                j = j.dropFirst()
+            }
+        }
+        if i.isEmpty != j.isEmpty { return i.isEmpty }
+        return a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 
     /// The event that brings a lead into existence.
