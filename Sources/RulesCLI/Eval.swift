@@ -79,7 +79,7 @@ extension RulesCommand {
             let now = until ?? log.events.map(\.event.at).max() ?? 0
             let reports: [LeadReport]
             do {
-                reports = try Replay(compiled: compiled).reports(histories, now: now)
+                reports = try Replay(engine: Engine(compiled: compiled)).reports(histories, now: now)
             } catch {
                 throw CommandFailure(message: error.description)
             }

@@ -2,6 +2,7 @@
 // example leads, run from the package root the way the README shows it.
 
 import Foundation
+import RulesCompiler
 import Testing
 
 @Suite struct EvalCommandTests {
@@ -21,7 +22,29 @@ import Testing
 
     @Test func explainListsTheRulesUnderEachRow() throws {
         try CLI.expectGolden("eval-leads-explain", ["eval", "--rules", "rules", "--format", "text", "--explain",
-                                                    "--at", "2026-03-23T12:00:00Z", Self.examples], in: Self.root)
+                                                    "--at", "2026-03-24T07:50:00Z", Self.examples], in: Self.root)
+    }
+
+    @Test func examplesCoverEveryTierAndEveryRoute() throws {
+        let run = try CLI.run(["eval", "--rules", "rules", Self.examples], in: Self.root)
+        let leads = try Self.objects(run.stdout)
+        #expect(leads.count >= 20)
+        let prefix = Self.root.path + "/"
+        let program = try #require(Compiler.compile(try SourceLoader.load([prefix + "rules"])).program)
+        let tiers = Set(leads.compactMap { $0["tier"] as? String })
+        let routes = Set(leads.compactMap { ($0["route"] as? [String: Any])?["rule"] as? String })
+        #expect(tiers == Set(program.tiers.map(\.name)))
+        #expect(routes == Set(program.routes.map { String($0.source.description.dropFirst(prefix.count)) }))
+        #expect(routes.count == 6)
+    }
+
+    @Test func quarantinedAndNurturingLeadsShowTheirStatus() throws {
+        try CLI.expectGolden("eval-at-quarantine", ["eval", "--rules", "rules", "--at", "2026-03-28T16:00:00Z",
+                                                    Self.examples], in: Self.root)
+        let run = try CLI.run(["eval", "--rules", "rules", "--at", "2026-03-28T16:00:00Z", Self.examples],
+                              in: Self.root)
+        let statuses = Set(try Self.objects(run.stdout).compactMap { $0["status"] as? String })
+        #expect(statuses == ["open", "quarantined", "nurturing", "closed"])
     }
 
     @Test func atLeavesOutLaterEventsAndLeadsNotYetCreated() throws {
