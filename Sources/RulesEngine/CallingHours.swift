@@ -160,7 +160,20 @@ struct LocalDay {
     private func wallClock(hour: Int, minute: Int) -> Date {
         let components = DateComponents(year: date.year, month: date.month, day: date.day, hour: hour, minute: minute)
         if let exact = calendar.date(from: components) { return exact }
-        // Not expected with the gregorian calendar; keep a sane fallback.
-        return calendar.startOfDay(for: Date(timeIntervalSince1970: 0))
+        // The gregorian calendar answers every date; should it not, count
+        // the civil date directly with the zone's current offset.
+        let seconds = Self.daysFromCivil(date) * 86_400 + hour * 3600 + minute * 60
+            - calendar.timeZone.secondsFromGMT()
+        return Date(timeIntervalSince1970: Double(seconds))
+    }
+
+    /// Days since 1970-01-01 of a proleptic gregorian date (H. Hinnant's algorithm).
+    static func daysFromCivil(_ d: LocalDate) -> Int {
+        let y = d.month <= 2 ? d.year - 1 : d.year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (d.month + (d.month > 2 ? -3 : 9)) + 2) / 5 + d.day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
     }
 }

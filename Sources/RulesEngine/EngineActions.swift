@@ -193,18 +193,21 @@ extension Step {
     }
 
     /// The due time of a timing; nil (and a line of explanation) when its
-    /// value is missing.
-    func due(_ timing: Timing?, _ a: CompiledAction, _ facts: LeadFacts, _ e: Evaluation) -> Int64? {
+    /// value is missing, such as a C01 outcome sent without `callback_at`.
+    mutating func due(_ timing: Timing?, _ a: CompiledAction, _ facts: LeadFacts, _ e: Evaluation) -> Int64? {
         guard let timing else { return now }
         switch timing.kind {
         case .now, .nextAvailable:
             return now
         case .after:
             if case .duration(let d)? = a.timing?.value(facts, e) { return now + max(0, d) }
+            explain(a.definition.source, "IN has no value (a value it needs is missing): no task")
         case .at:
             if case .time(let t)? = a.timing?.value(facts, e) { return t }
+            explain(a.definition.source, "AT has no value (a value it needs is missing): no task")
         case .nextBusinessDay:
-            return engine.calendar.nextBusinessDayOpening(after: now, in: engine.zone(of: state))
+            if let t = engine.calendar.nextBusinessDayOpening(after: now, in: engine.zone(of: state)) { return t }
+            explain(a.definition.source, "no business day with calling hours in the next two months: no task")
         }
         return nil
     }

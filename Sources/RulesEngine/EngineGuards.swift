@@ -43,6 +43,24 @@ extension Step {
         return task
     }
 
+    /// One event must not make two agents call the lead at once: when a
+    /// trigger's dial of this step is due by the deadline of the tier's
+    /// speed-to-lead dial, that dial is the first call, and it takes on the
+    /// tier's deadline (so a breach is still reported).
+    mutating func coverTierDial(_ issued: inout [(draft: DraftTask, task: LeadTask)]) {
+        guard let t = issued.firstIndex(where: { $0.draft.discriminator == Step.tierDiscriminator }),
+              let deadline = issued[t].task.deadline,
+              let other = issued.indices.first(where: { i in
+                  i != t && issued[i].task.kind == .dial && issued[i].task.due <= deadline
+              }) else { return }
+        var task = issued[other].task
+        task.deadline = min(task.deadline ?? deadline, deadline)
+        explain(issued[t].task.rule, "the tier's dial is covered by the dial of \(task.rule) "
+                + "(\(task.queue ?? "")), which takes its deadline")
+        issued[other].task = task
+        issued.remove(at: t)
+    }
+
     private mutating func drop(_ task: LeadTask, _ why: String) -> LeadTask? {
         let what = task.template ?? task.queue ?? task.channel ?? ""
         explain(task.rule, "\(task.kind.rawValue)\(what.isEmpty ? "" : " \(what)") not issued: \(why)")

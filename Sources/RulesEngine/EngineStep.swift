@@ -181,11 +181,13 @@ struct Step {
     /// Steps 5 and 6: guard and time every draft, give it its id, and
     /// return the result.
     mutating func finish() -> StepResult {
-        var tasks: [LeadTask] = []
+        var issued: [(draft: DraftTask, task: LeadTask)] = []
         for draft in drafts {
             guard let task = guarded(draft) else { continue }
-            tasks.append(task)
+            issued.append((draft, task))
         }
+        coverTierDial(&issued)
+        let tasks = issued.map(\.task)
         for task in tasks {
             state.pendingTasks.append(PendingTask(id: task.id, kind: task.kind, due: task.due))
             if task.kind == .dial, let queue = task.queue {

@@ -63,9 +63,12 @@ extension Step {
             return
         }
         let reason = "\(tier.name) lead: call within \(Format.duration(sla)) (route \(route.source))"
-        addDial(target, due: now, deadline: now + sla, rule: rule, discriminator: "tier", origin: newOrigin(),
+        addDial(target, due: now, deadline: now + sla, rule: rule, discriminator: Self.tierDiscriminator, origin: newOrigin(),
                 reason: reason)
     }
+
+    /// Marks the tier's speed-to-lead dial among the drafts.
+    static let tierDiscriminator = "tier"
 
     func tierIndex(named name: String) -> Int? { compiled.tiers.firstIndex { $0.name == name } }
 

@@ -12,14 +12,19 @@ public struct FNV1a: Sendable {
 
     public init() {}
 
+    /// Adds a text and then a separator byte that no UTF-8 text contains,
+    /// so that ("ab", "c") and ("a", "bc") differ.
     public mutating func add(_ text: String) {
-        for byte in text.utf8 {
+        add(bytes: text.utf8)
+        add(bytes: [0xff])
+    }
+
+    /// Plain FNV-1a over bytes.
+    public mutating func add(bytes: some Sequence<UInt8>) {
+        for byte in bytes {
             value ^= UInt64(byte)
             value = value &* Self.prime
         }
-        // A separator byte no UTF-8 text contains, so ("ab","c") != ("a","bc").
-        value ^= 0xff
-        value = value &* Self.prime
     }
 
     public static func hash(_ parts: [String]) -> UInt64 {

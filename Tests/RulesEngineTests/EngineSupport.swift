@@ -122,3 +122,34 @@ extension StepResult {
     func tasks(_ kind: TaskKind) -> [LeadTask] { tasks.filter { $0.kind == kind } }
     var text: String { explanation.map(\.description).joined(separator: "\n") }
 }
+
+/// `rules/<file>:<line>` of the first line of a playbook file containing `text`:
+/// tests name rules by content, not by line numbers that edits would shift.
+func rule(_ file: String, _ text: String) throws -> String {
+    let files = try defaultPlaybookFiles()
+    let source = try #require(files.first { $0.path == "rules/\(file)" })
+    let lines = String(decoding: source.bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+    let index = try #require(lines.firstIndex { $0.contains(text) }, "no line with \(text) in \(file)")
+    return "rules/\(file):\(index + 1)"
+}
+
+/// Monday 23 March 2026, 11:00 in Berlin (CET, UTC+1): inside calling hours.
+let monday = "2026-03-23T10:00:00Z"
+
+/// A warm lead (score 45: DE 15 + professional email 5 + phone 10 + age 5,
+/// capped at 30, organic search 15), captured on Monday at 11:00 Berlin time.
+func warmLead(_ overrides: [String: Value] = [:]) throws -> Driver {
+    var lead = Driver(try engine())
+    lead.send("lead_created", at: monday, capture(overrides))
+    return lead
+}
+
+/// A cold lead (score 10: social 5, age 5; French, gmail, no phone), nurturing.
+func coldLead(registered: Int64? = nil) throws -> Driver {
+    var overrides: [String: Value] = [
+        "email": .string("jean@gmail.com"), "phone": .missing, "country": .string("FR"),
+        "language": .string("French"), "source": .string("social"), "timezone": .string("Europe/Paris"),
+    ]
+    if let registered { overrides["registered_at"] = .time(registered) }
+    return try warmLead(overrides)
+}
