@@ -72,6 +72,17 @@ import Testing
         #expect(anyOrder == inOrder)
     }
 
+    @Test func noLeadsYetPrintsNothingAndSucceeds() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let empty = dir.appendingPathComponent("empty.jsonl")
+        try Data("\n\n".utf8).write(to: empty)
+        for arguments in [["eval", "--rules", "rules", empty.path],
+                          ["eval", "--rules", "rules", "--at", "2026-01-01T00:00:00Z", Self.examples]] {
+            #expect(try CLI.run(arguments, in: Self.root) == CLI.Run(status: 0, stdout: "", stderr: ""))
+        }
+    }
+
     @Test func standardInputIsReadForADash() throws {
         let file = try CLI.run(["eval", "--rules", "rules", Self.examples], in: Self.root)
         let piped = try Self.run(["eval", "--rules", "rules", "-"],
