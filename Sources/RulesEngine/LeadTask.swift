@@ -19,6 +19,8 @@ public struct LeadTask: Sendable, Hashable {
     public var priority: String?
     public var dialMode: String?
     public var template: String?
+    /// For `block` tasks: the channel blocked, `phone`, `email`, `sms` or `all`.
+    public var channel: String?
     /// 1 for the first dial of a lead, then 2, 3, ...
     public var attempt: Int?
     /// When the task should be carried out, ms since the epoch (already
@@ -36,7 +38,8 @@ public struct LeadTask: Sendable, Hashable {
 
     public init(id: String, leadID: String, kind: TaskKind, queue: String? = nil, priority: String? = nil,
                 dialMode: String? = nil, template: String? = nil, attempt: Int? = nil, due: Int64,
-                deadline: Int64? = nil, rule: String, reason: String, slaBreach: String? = nil) {
+                deadline: Int64? = nil, rule: String, reason: String, slaBreach: String? = nil,
+                channel: String? = nil) {
         self.id = id
         self.leadID = leadID
         self.kind = kind
@@ -50,6 +53,7 @@ public struct LeadTask: Sendable, Hashable {
         self.rule = rule
         self.reason = reason
         self.slaBreach = slaBreach
+        self.channel = channel
     }
 }
 
