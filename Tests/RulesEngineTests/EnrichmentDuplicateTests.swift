@@ -2,6 +2,7 @@
 // (case-insensitive) as an earlier lead links to that lead.
 
 import Testing
+import RulesLanguage
 @testable import RulesEngine
 
 struct EnrichmentDuplicateTests {
@@ -132,25 +133,13 @@ struct EnrichmentDuplicateTests {
             == Match(primaryLeadID: "A", keys: [.phone]))
     }
 
-    /// A deterministic pseudo-random source (SplitMix64) for the property test.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Random captures from small pools of emails and phones, lead ids
     /// repeating, checked against a plain model: each key belongs to the
     /// group that saw it first, a new lead links to the oldest group owning
     /// one of its keys, and a lead seen before gets its first answer again.
     @Test(arguments: [1, 2, 3, 42] as [UInt64])
     func randomCapturesAgreeWithTheModelAndRepeatExactly(seed: UInt64) {
-        var random = SplitMix(state: seed)
+        var random = SplitMix64(seed: seed)
         let leads = (0..<2000).map { _ -> Lead in
             let email = Int.random(in: 0..<10, using: &random) < 7
                 ? "user\(Int.random(in: 0..<600, using: &random))@Example.com" : nil
