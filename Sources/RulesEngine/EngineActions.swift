@@ -81,9 +81,7 @@ extension Step {
         case .close(let reason):
             close(reason?.value, origin: origin, rule: rule, context: context)
         case .convert:
-            state.converted = true
-            if state.status != .closed { state.status = .converted }
-            explain(rule, "\(context): converted, a client record is created")
+            convert(rule: rule, context: context)
         case .block(let channel, let reason):
             block(channel, a, reason: reason?.value, origin: origin, context: context, facts, e)
         case .nurture(let named):

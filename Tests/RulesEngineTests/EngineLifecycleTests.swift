@@ -113,6 +113,14 @@ func weakAffiliate() throws -> Driver {
     #expect(r.tasks.isEmpty)
 }
 
+@Test func aDepositDuringTheHoldEndsTheQuarantineAndTheWelcomeCallGoesOut() throws {
+    var lead = try goodAffiliate()
+    let r = lead.send("first_deposit", at: at(monday) + 5 * minute, ["amount": .number(100)])
+    #expect(r.state.quarantine?.phase == .released && r.state.status == .closed)
+    #expect(r.tasks(.dial).map(\.queue) == ["onboarding_queue"])
+    #expect(lead.pendingTimers.isEmpty)
+}
+
 @Test func aStaleQuarantineTimerIsIgnored() throws {
     var lead = try goodAffiliate()
     let timer = try #require(lead.pendingTimers.first)
