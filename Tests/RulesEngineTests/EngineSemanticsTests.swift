@@ -177,3 +177,27 @@ func lead(_ e: Engine, source: String) -> Driver {
     let r = d.send("ping", at: at(monday) + minute)
     #expect(r.tasks.map { iso($0.due) } == ["2026-03-25T08:00:00Z"], "Wednesday 09:00 CET")
 }
+
+@Test func extremeTimesAndDurationsFromPayloadsNeverTrap() throws {
+    let e = try engine("""
+        EVENT lead_created
+        EVENT ping(d: DURATION)
+        EVENT pong(t: TIME)
+        QUEUE q
+        TEMPLATE a EMAIL
+        TEMPLATE b EMAIL
+        CALLING HOURS MON-FRI 09:00-20:00
+        ON ping: CALLBACK IN event.d TO q; EMAIL a, b EVERY event.d
+        ON pong: CALLBACK AT event.t TO q
+        """)
+    var d = Driver(e)
+    d.send("lead_created", at: monday, capture())
+    let far = d.send("ping", at: at(monday) + minute, ["d": .duration(Int64.max / 2)])
+    #expect(far.tasks.map(\.template) == ["a"])
+    #expect(far.text.contains("due after the year 9999"))
+    let end = d.send("pong", at: at(monday) + minute, ["t": .time(Int64.max - 5)])
+    #expect(end.tasks.isEmpty)
+    let start = d.send("pong", at: at(monday) + minute, ["t": .time(Int64.min + 5)])
+    #expect(start.tasks.map(\.due) == [at(monday) + minute])
+    #expect(floorHours.nextOpening(atOrAfter: Int64.max, in: try zone("Europe/Berlin")) == nil)
+}
