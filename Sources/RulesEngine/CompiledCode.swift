@@ -44,15 +44,28 @@ public enum Truth: UInt8, Sendable, Hashable {
     }
 }
 
-typealias TruthCode = @Sendable (LeadFacts, Evaluation) -> Truth
+/// What conditions read besides the lead's facts while a lead is being
+/// evaluated: `points(c)`, `lead_score` and `lead_tier`. Small and separate
+/// from `Evaluation` so that passing it to every closure copies two words,
+/// not the evaluation with its explanation.
+struct Registers: Sendable {
+    /// Capped points per category index; NaN until computed.
+    var points: ContiguousArray<Double>
+    /// NaN while scoring.
+    var score: Double
+    /// Tier index, -1 none: the lead's current tier until the tier step.
+    var tier: Int32
+}
+
+typealias TruthCode = @Sendable (LeadFacts, Registers) -> Truth
 /// NaN when missing.
-typealias NumberCode = @Sendable (LeadFacts, Evaluation) -> Double
+typealias NumberCode = @Sendable (LeadFacts, Registers) -> Double
 /// A TIME or DURATION in milliseconds; Int64.min when missing.
-typealias InstantCode = @Sendable (LeadFacts, Evaluation) -> Int64
+typealias InstantCode = @Sendable (LeadFacts, Registers) -> Int64
 /// A string as a symbol: the id of the equal literal, -1 missing, -2 unlisted.
-typealias SymbolCode = @Sendable (LeadFacts, Evaluation) -> Int64
+typealias SymbolCode = @Sendable (LeadFacts, Registers) -> Int64
 /// A string as text, nil when missing.
-typealias TextCode = @Sendable (LeadFacts, Evaluation) -> String?
+typealias TextCode = @Sendable (LeadFacts, Registers) -> String?
 
 /// A compiled condition: the closure, the expression it came from and its
 /// canonical text (for explanations).
@@ -64,7 +77,7 @@ public struct CompiledCondition: Sendable {
 
     /// The condition's truth for a lead, after `evaluation` (which supplies
     /// `lead_score`, `points(c)` and `lead_tier`).
-    public func truth(_ facts: LeadFacts, _ evaluation: Evaluation) -> Truth { code(facts, evaluation) }
+    public func truth(_ facts: LeadFacts, _ evaluation: Evaluation) -> Truth { code(facts, evaluation.registers) }
 }
 
 /// A compiled expression of any type, read back as a `Value` (tests,
@@ -82,6 +95,10 @@ public struct CompiledExpression: Sendable {
 
     /// The value for a lead after `evaluation`; `.missing` when unknown.
     public func value(_ facts: LeadFacts, _ evaluation: Evaluation) -> Value {
+        value(facts, evaluation.registers)
+    }
+
+    func value(_ facts: LeadFacts, _ evaluation: Registers) -> Value {
         switch code {
         case .truth(let c):
             let t = c(facts, evaluation)
