@@ -1,9 +1,10 @@
 // A checked Program made executable: every expression of every rule
 // lowered to closures over slots (CompiledCode.swift), the slot table that
-// lays out `LeadFacts`, and the closures of the per-lead evaluation twice:
-// chained into one tree for the fast path (CompiledChains.swift) and in
-// arrays for the explain path. Immutable and Sendable: one instance serves
-// every thread, and a reload builds a new one.
+// lays out `LeadFacts`, and the closures of the per-lead evaluation in the
+// shapes the evaluator runs them: score rows in one flat array in scoring
+// order, tier and route conditions also chained (CompiledChains.swift).
+// Immutable and Sendable: one instance serves every thread, and a reload
+// builds a new one.
 
 import RulesCompiler
 import RulesLanguage
@@ -124,8 +125,7 @@ public final class CompiledProgram: Sendable {
 
     let hotCategories: ContiguousArray<HotCategory>
     let hotRows: ContiguousArray<HotRow>
-    /// The fast path.
-    let scoreChain: ScoringCode
+    /// The fast path's tier and route choice.
     let tierChain: ChoiceCode
     let routeChain: ChoiceCode
     let expressions: [NodeID: CompiledExpression]
@@ -154,7 +154,6 @@ public final class CompiledProgram: Sendable {
         }
         sumOfCaps = Scoring.sumOfCaps(program)
         (hotCategories, hotRows) = Self.hot(program, lowering)
-        scoreChain = Chains.scoring(hotCategories, hotRows)
         tierChain = Chains.firstHolding(tiers.map(\.condition))
         routeChain = Chains.firstHolding(routes.map(\.condition))
         var expressions: [NodeID: CompiledExpression] = [:]

@@ -3,10 +3,10 @@
 // first whose condition holds). docs/LANGUAGE.md §9 steps 2 and 3.
 //
 // Two paths that must agree (the tests check that they do): the fast one
-// runs the compiled chains (CompiledChains.swift) and, with a reused
-// `Evaluation`, allocates nothing — the points array moves into the
-// registers and back; the explaining one walks the same row closures from
-// arrays and records each step.
+// loops over the score rows and runs the tier and route chains, and with a
+// reused `Evaluation` allocates nothing (the points array moves into the
+// registers and back); the explaining one runs the same closures in the
+// same order and records each step.
 
 import RulesCompiler
 
@@ -40,13 +40,30 @@ extension CompiledProgram {
             evaluation.explanation = explained(facts, &r, route: &evaluation.route)
         } else {
             if evaluation.hasExplanation { evaluation.explanation = nil }
-            scoreChain(facts, &r)
+            scoreLoop(facts, &r)
             r.tier = escalate(tierChain(facts, r), facts).tier
             evaluation.route = routeChain(facts, r)
         }
         evaluation.score = r.score
         evaluation.tier = r.tier
         swap(&r.points, &evaluation.points)
+    }
+
+    private func scoreLoop(_ facts: LeadFacts, _ r: inout Registers) {
+        for c in hotCategories.indices {
+            let category = hotCategories[c]
+            var sum = 0.0
+            for i in category.start..<category.end {
+                let row = hotRows[i]
+                guard row.condition(facts, r) == .holds else { continue }
+                let points = row.constant ? row.points : row.pointsCode(facts, r)
+                if !points.isNaN { sum += points }
+            }
+            r.points[category.index] = Scoring.capped(sum, max: category.max)
+        }
+        var total = 0.0
+        for p in r.points { total += p }
+        r.score = total
     }
 
     /// The tier after escalation: an escalated tier counts when it is hotter

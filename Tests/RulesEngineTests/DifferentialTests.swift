@@ -17,6 +17,11 @@ func agree(_ engines: Engines, _ lead: LeadSnapshot, _ index: Int) throws {
     let fast = engines.compiled.evaluate(facts, explain: true)
     let slow = engines.reference.evaluate(lead, explain: true)
     #expect(fast == slow, "lead \(index): \(lead)")
+    // The fast path (no explanation) computes the same.
+    var plain = engines.compiled.evaluate(facts)
+    #expect(plain.explanation == nil)
+    plain.explanation = fast.explanation
+    #expect(plain == fast, "lead \(index): fast path differs from the explaining path")
     #expect(fast.score <= engines.compiled.sumOfCaps)
     var scope = ReferenceEvaluator.Scope(score: slow.score, tier: engines.tier(slow))
     for (i, c) in engines.program.categories.enumerated() { scope.points[c.name] = slow.points[i] }
