@@ -78,14 +78,43 @@ extension CompiledProgram {
     @inline(never)
     private func explained(_ facts: LeadFacts, _ r: inout Registers, route: inout Int32) -> Explanation {
         var explanation = Explanation()
+        explainScore(facts, &r, &explanation)
+        let (tier, escalated) = escalate(Int32(tiers.firstIndex { $0.condition.code(facts, r) == .holds } ?? -1), facts)
+        r.tier = tier
+        if tier >= 0 {
+            let t = tiers[Int(tier)]
+            explanation.tier = Explanation.TierRule(tier: t.name, source: t.definition.source,
+                                                    condition: t.condition.text, escalated: escalated)
+        }
+        route = -1
+        for (i, candidate) in routes.enumerated() {
+            let definition = candidate.definition
+            if candidate.condition.code(facts, r) == .holds {
+                route = Int32(i)
+                explanation.route = Explanation.RouteRule(queue: definition.queue, source: definition.source,
+                                                          condition: candidate.condition.text)
+                break
+            }
+            // The first part of the AND chain that does not hold (one always
+            // does not, when the whole does not).
+            let part = candidate.conjuncts.first { $0.code(facts, r) != .holds } ?? candidate.condition
+            explanation.routesNotTaken.append(Explanation.RouteNotTaken(
+                queue: definition.queue, source: definition.source, failed: part.text,
+                outcome: part.code(facts, r)))
+        }
+        return explanation
+    }
+
+    /// The score loop, recording every row that gives points.
+    private func explainScore(_ facts: LeadFacts, _ r: inout Registers, _ explanation: inout Explanation) {
         for category in hotCategories {
+            let c = categories[category.index]
             var sum = 0.0
             for i in category.start..<category.end {
                 let row = hotRows[i]
                 guard row.condition(facts, r) == .holds else { continue }
                 let points = row.constant ? row.points : row.pointsCode(facts, r)
                 guard !points.isNaN else { continue }
-                let c = categories[category.index]
                 explanation.contributions.append(Explanation.Contribution(
                     category: c.name, source: c.rows[i - category.start].source, points: points,
                     counted: Scoring.counted(points, after: sum, max: category.max)))
@@ -96,29 +125,5 @@ extension CompiledProgram {
         var total = 0.0
         for p in r.points { total += p }
         r.score = total
-
-        let (tier, escalated) = escalate(Int32(tiers.firstIndex { $0.condition.code(facts, r) == .holds } ?? -1), facts)
-        r.tier = tier
-        if tier >= 0 {
-            let t = tiers[Int(tier)]
-            explanation.tier = Explanation.TierRule(tier: t.name, source: t.definition.source,
-                                                    condition: t.condition.text, escalated: escalated)
-        }
-
-        route = -1
-        for (i, candidate) in routes.enumerated() {
-            if candidate.condition.code(facts, r) == .holds {
-                route = Int32(i)
-                explanation.route = Explanation.RouteRule(queue: candidate.definition.queue,
-                                                          source: candidate.definition.source,
-                                                          condition: candidate.condition.text)
-                break
-            }
-            guard let part = candidate.conjuncts.first(where: { $0.code(facts, r) != .holds }) else { continue }
-            explanation.routesNotTaken.append(Explanation.RouteNotTaken(
-                queue: candidate.definition.queue, source: candidate.definition.source,
-                failed: part.text, outcome: part.code(facts, r)))
-        }
-        return explanation
     }
 }
