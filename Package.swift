@@ -19,7 +19,7 @@ let package = Package(
         .target(name: "RulesCompiler", dependencies: ["RulesLanguage"]),
         .target(name: "RulesEngine", dependencies: ["RulesCompiler", "RulesLanguage"]),
         .target(name: "RulesCLI", dependencies: [
-            "RulesLanguage", "RulesCompiler",
+            "RulesLanguage", "RulesCompiler", "RulesEngine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "rules", dependencies: ["RulesCLI"]),

@@ -9,6 +9,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import RulesCompiler
 
 enum AtomicFile {
     /// Writes `bytes` to `path` atomically, keeping the file's permission bits.
@@ -44,17 +45,7 @@ enum AtomicFile {
     }
 
     private static func writeAll(_ bytes: [UInt8], _ fd: Int32, _ path: String) throws(CommandFailure) {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { buffer in
-                systemWrite(fd, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
-            }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw failure(path)
-            }
-            offset += n
-        }
+        if !FileDescriptorIO.writeAll(bytes, to: fd) { throw failure(path) }
     }
 
     /// The real path of `path` when it can be resolved, else `path` itself.
@@ -66,15 +57,5 @@ enum AtomicFile {
 
     private static func failure(_ path: String) -> CommandFailure {
         CommandFailure(message: "cannot write '\(path)': \(String(cString: strerror(errno)))")
-    }
-
-    private static func systemWrite(_ fd: Int32, _ p: UnsafeRawPointer?, _ n: Int) -> Int {
-        #if canImport(Glibc)
-        Glibc.write(fd, p, n)
-        #elseif canImport(Musl)
-        Musl.write(fd, p, n)
-        #else
-        Darwin.write(fd, p, n)
-        #endif
     }
 }

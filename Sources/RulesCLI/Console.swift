@@ -9,6 +9,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import RulesCompiler
 
 /// The exit statuses every `rules` subcommand uses.
 enum ExitStatus {
@@ -42,27 +43,7 @@ enum Console {
     }
 
     private static func write(_ text: String, to fd: Int32) {
-        var bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { buffer in
-                systemWrite(fd, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
-            }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return  // The reader went away (EPIPE); nothing useful to do.
-            }
-            offset += n
-        }
-    }
-
-    private static func systemWrite(_ fd: Int32, _ p: UnsafeMutableRawPointer?, _ n: Int) -> Int {
-        #if canImport(Glibc)
-        Glibc.write(fd, p, n)
-        #elseif canImport(Musl)
-        Musl.write(fd, p, n)
-        #else
-        Darwin.write(fd, p, n)
-        #endif
+        // A failure means the reader went away (EPIPE); nothing useful to do.
+        _ = FileDescriptorIO.writeAll(Array(text.utf8), to: fd)
     }
 }

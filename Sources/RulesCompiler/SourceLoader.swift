@@ -73,7 +73,7 @@ public enum SourceLoader {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
-            let n = chunk.withUnsafeMutableBytes { Glue.read(fd, $0.baseAddress, $0.count) }
+            let n = chunk.withUnsafeMutableBytes { FileDescriptorIO.read(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw .unreadable(path: path, reason: lastError())
@@ -150,18 +150,5 @@ public enum SourceLoader {
 
     private static func lastError() -> String {
         String(cString: strerror(errno))
-    }
-}
-
-/// The C `read`, named apart from `SourceLoader.read`.
-private enum Glue {
-    static func read(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
-        #if canImport(Glibc)
-        Glibc.read(fd, buffer, count)
-        #elseif canImport(Musl)
-        Musl.read(fd, buffer, count)
-        #else
-        Darwin.read(fd, buffer, count)
-        #endif
     }
 }

@@ -252,6 +252,15 @@ public struct Lexer {
             }
             return
         }
+        // `&&` and `||` from other languages: one error that names the keyword.
+        if (first == UInt8(ascii: "&") || first == UInt8(ascii: "|")), peek() == first {
+            advance()
+            add(.invalid)
+            let keyword = first == UInt8(ascii: "&") ? "AND" : "OR"
+            report("E001", "unexpected '\(file.text(SourceRange(start: start, end: current)))'",
+                   SourceRange(start: start, end: current), notes: ["write \(keyword)"])
+            return
+        }
         add(.invalid)
         let shown = first >= 0x20 && first < 0x7F
             ? "'\(Character(Unicode.Scalar(first)))'"

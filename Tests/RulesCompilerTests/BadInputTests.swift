@@ -33,14 +33,8 @@ private func codes(_ result: CompileResult) -> Set<String> { Set(result.diagnost
 
 /// 64 KB from a fixed seed (SplitMix64), NUL bytes included.
 private func junk(seed: UInt64, count: Int) -> [UInt8] {
-    var state = seed
-    return (0..<count).map { _ in
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return UInt8(truncatingIfNeeded: z ^ (z >> 31))
-    }
+    var random = SplitMix64(seed: seed)
+    return (0..<count).map { _ in UInt8(truncatingIfNeeded: random.next()) }
 }
 
 private let seedRouting: [UInt8] = {

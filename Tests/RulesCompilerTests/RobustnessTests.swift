@@ -8,18 +8,6 @@ import Testing
 @testable import RulesCompiler
 @testable import RulesLanguage
 
-/// A small deterministic generator (SplitMix64), so failures reproduce.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 private func fixtureTexts() throws -> [String] {
     let root = try fixturesURL()
     var texts = [prelude]
@@ -51,7 +39,7 @@ private func expectConsistent(_ text: String) {
 }
 
 @Test func checkerSurvivesSeededMutations() throws {
-    var rng = SeededGenerator(state: 2026)
+    var rng = SplitMix64(seed: 2026)
     let alphabet = Array(":()[]\"-=><+\n    #x9.,;?_ANDORNOTINevent.".utf8)
     for text in try fixtureTexts() {
         let bytes = Array(text.utf8)

@@ -20,23 +20,17 @@ import Testing
 /// The SplitMix64 generator (Steele, Lea and Flood, 2014): tiny, fast, fully defined by
 /// its 64-bit state, so the same seed gives the same inputs on every platform.
 struct FuzzRandom {
-    private var state: UInt64
+    private var generator: SplitMix64
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { generator = SplitMix64(seed: seed) }
 
     /// An independent stream per iteration, so one iteration replays alone.
     init(seed: UInt64, iteration: Int) {
-        var mixer = FuzzRandom(seed: seed ^ (UInt64(iteration) &* 0xD1B5_4A32_D192_ED03))
-        state = mixer.next()
+        var mixer = SplitMix64(seed: seed ^ (UInt64(iteration) &* 0xD1B5_4A32_D192_ED03))
+        generator = SplitMix64(seed: mixer.next())
     }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { generator.next() }
 
     /// A value in `0..<n` (Lemire's multiply-high; the tiny bias is harmless here).
     mutating func below(_ n: Int) -> Int {

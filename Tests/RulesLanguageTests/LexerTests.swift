@@ -93,6 +93,8 @@ let literalErrorCases: [LexCase] = [
     LexCase("@", "invalid(@) NL EOF", ["0..<1 E001 unexpected character '@'"]),
     LexCase("café", "caf invalid(é) NL EOF", ["3..<5 E001 unexpected character 'é'"]),
     LexCase("x\u{0}y", "x invalid(\u{0}) y NL EOF", ["1..<2 E001 unexpected character byte 0x00"]),
+    LexCase("a && b || c & d", "a invalid(&&) b invalid(||) c invalid(&) d NL EOF",
+            ["2..<4 E001 unexpected '&&'", "7..<9 E001 unexpected '||'", "12..<13 E001 unexpected character '&'"]),
 ]
 
 /// Invalid UTF-8 with exact byte positions, in code, strings and comments.
@@ -171,10 +173,12 @@ let layoutCases: [LexCase] = [
     }
 
     @Test func notesExplainLexicalErrors() {
-        let (_, out) = lex(Array("!x 10x \"a\\q\" 'b' 25:00 \"open".utf8))
+        let (_, out) = lex(Array("!x && || 10x \"a\\q\" 'b' 25:00 \"open".utf8))
         let notes = out.diagnostics.sorted().map { "\($0.code): \($0.notes.joined(separator: " | "))" }
         #expect(notes == [
             "E001: use NOT for negation and '!=' for inequality",
+            "E001: write AND",
+            "E001: write OR",
             "E004: durations use ms, s, m, h, d or w, as in 15m or 2h",
             "E003: valid escapes are \\\" \\\\ \\n \\t",
             "E009: ",

@@ -8,22 +8,10 @@ import Foundation
 import Testing
 @testable import RulesLanguage
 
-/// SplitMix64: a small deterministic generator, so failures reproduce.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// `text` with comments and blank lines sprinkled in; the tree is unchanged
 /// (comments and blank lines are layout only, even inside brackets).
 private func sprinkleComments(_ text: String, seed: UInt64) -> String {
-    var rng = SplitMix64(state: seed)
+    var rng = SplitMix64(seed: seed)
     var out: [String] = []
     var n = 0
     for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {

@@ -1,0 +1,119 @@
+import ArgumentParser
+import RulesCompiler
+import RulesEngine
+import RulesLanguage
+
+extension RulesCommand {
+    /// `rules eval`: replay an events file through the playbook and print
+    /// each lead's score, tier, route and status, with the rules behind them.
+    struct Eval: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "eval",
+            abstract: "Print each lead's score, tier, route and status after replaying its events.",
+            discussion: """
+                EVENTS is a JSON Lines file, one event per line (docs/EVENTS.md); - reads stdin. \
+                Each lead's events are applied in time order, whatever their order in the file. \
+                JSON output is one object per lead, sorted by lead id, with its explanation; \
+                text output is a table (with --explain, each lead's rules under its row). \
+                Exits 0 when every lead was evaluated, 2 when the rules do not compile or \
+                the events file has an error (every error is printed, with its line).
+                """)
+
+        @Option(name: .customLong("rules"),
+                help: ArgumentHelp("The playbook: a directory searched for *.rules files, or one file.",
+                                   valueName: "dir"))
+        var rules = "rules"
+
+        @Option(help: ArgumentHelp("""
+            Evaluate as of this RFC 3339 time (with Z or an offset): later events are left out. \
+            Default: the time of the last event.
+            """, valueName: "time"))
+        var at: String?
+
+        @Option(help: "Output format: json (one object per lead) or text (a table).")
+        var format: OutputFormat = .json
+
+        @Flag(help: "In text output, list under each lead the rules that gave its score, tier and route.")
+        var explain = false
+
+        @Argument(help: ArgumentHelp("The events file (JSON Lines).", valueName: "events"))
+        var events: String
+
+        enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+            case json, text
+        }
+
+        /// Errors printed before "N more"; every one is counted.
+        static let maxPrintedIssues = 100
+
+        func validate() throws {
+            if let at {
+                do {
+                    _ = try Timestamp.parse(at)
+                } catch {
+                    throw ValidationError("--at: time \"\(at)\" \(error)")
+                }
+            }
+        }
+
+        mutating func run() async throws {
+            let compiled = try compile()
+            let path = events == "-" ? "<stdin>" : events
+            let bytes: [UInt8]
+            do {
+                bytes = try SourceLoader.read(events == "-" ? "/dev/stdin" : events).bytes
+            } catch {
+                throw CommandFailure(message: error.description)
+            }
+            let until = at.flatMap { try? Timestamp.parse($0) }  // checked by validate()
+            let log = EventDecoder(program: compiled.program).decode(bytes, path: path)
+            let (histories, leadIssues) = LeadHistory.histories(of: log, path: path, until: until)
+            let issues = (log.issues + leadIssues).enumerated()
+                .sorted { $0.element.line != $1.element.line ? $0.element.line < $1.element.line : $0.offset < $1.offset }
+                .map(\.element)
+            report(issues, dropped: log.droppedIssues)
+            let errors = log.errorCount + leadIssues.count
+            guard errors == 0 else {
+                throw CommandFailure(message: "\(Self.count(errors, "error")) in \(path); no lead evaluated")
+            }
+            let now = until ?? log.events.map(\.event.at).max() ?? 0
+            let reports: [LeadReport]
+            do {
+                reports = try Replay(engine: Engine(compiled: compiled)).reports(histories, now: now)
+            } catch {
+                throw CommandFailure(message: error.description)
+            }
+            switch format {
+            case .json: Console.out(reports.map { JSON.serialize($0.json) + "\n" }.joined())
+            case .text: Console.out(EvalTable(reports: reports, explain: explain).render())
+            }
+        }
+
+        /// The compiled playbook; diagnostics and exit 2 when it has errors.
+        private func compile() throws(CommandFailure) -> CompiledProgram {
+            let sources: [SourceFile]
+            do {
+                sources = try SourceLoader.load([rules])
+            } catch {
+                throw CommandFailure(message: error.description)
+            }
+            let result = Compiler.compile(sources)
+            guard let program = result.program else {
+                let renderer = DiagnosticRenderer(color: Console.stderrWantsColor)
+                Console.err(renderer.render(result.diagnostics.filter { $0.severity == .error }, dropped: result.dropped))
+                throw CommandFailure(message: "the rules in '\(rules)' do not compile; nothing evaluated")
+            }
+            return CompiledProgram(program: program)
+        }
+
+        /// Prints issues to stderr, at most `maxPrintedIssues`, then how many more.
+        private func report(_ issues: [EventIssue], dropped: Int) {
+            var text = issues.prefix(Self.maxPrintedIssues).map { "\($0)\n" }.joined()
+            let hidden = issues.count - min(issues.count, Self.maxPrintedIssues) + dropped
+            if hidden > 0 { text += "... and \(Self.count(hidden, "more issue"))\n" }
+            Console.err(text)
+        }
+
+        static func count(_ n: Int, _ noun: String) -> String { n == 1 ? "1 \(noun)" : "\(n) \(noun)s" }
+    }
+}

@@ -1,0 +1,18 @@
+/// SplitMix64 (Steele, Lea and Flood, 2014): a tiny generator fully defined
+/// by its 64-bit state, so a seed gives the same sequence on every platform.
+/// The project's one source of reproducible randomness: fuzz and property
+/// tests, and the synthetic playbooks and leads of the benchmarks. Never for
+/// anything that must be unpredictable.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    public var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
