@@ -5,25 +5,14 @@
 // traffic, and demo activity that thins out down the funnel. Used by
 // `rules-bench eval` and by the tests; a playbook with other fields gets
 // plausible values by type. The same seed gives the same leads on every
-// platform: the generator draws only from its own SplitMix64.
+// platform: the generator draws only from its own SplitMix64, with the
+// helpers below rather than the standard library's `random(in:using:)`,
+// whose algorithm is not promised to stay the same.
 
 import RulesCompiler
+import RulesLanguage
 
-/// SplitMix64 (Steele, Lea, Flood 2014): tiny, fast, and good enough for
-/// test data; deterministic across platforms.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SplitMix64 {
     /// A whole number in `range`.
     public mutating func int(_ range: ClosedRange<Int>) -> Int {
         range.lowerBound + Int(next() % UInt64(range.upperBound - range.lowerBound + 1))
@@ -104,7 +93,9 @@ public struct SyntheticLeads: Sendable {
         let source = random.weighted(Self.sources)
         if let source { fields["source"] = .string(source) }
         if random.chance(0.6) { fields["campaign"] = .string(random.pick(["spring_promo", "gold_rally", "fx_basics"])) }
-        for (name, field) in program.fields where field.source != nil && fields[name] == nil {
+        // In name order: a dictionary's own order changes from run to run.
+        for name in program.fields.keys.sorted() {
+            guard let field = program.fields[name], field.source != nil, fields[name] == nil else { continue }
             if let v = declaredField(name, field.type.type, source: source) { fields[name] = v }
         }
         return LeadSnapshot(fields: fields, events: events(since: registered), now: now)

@@ -12,7 +12,7 @@ func truth(_ condition: CompiledCondition?, _ lead: LeadSnapshot) throws -> Trut
     return c.truth(facts, playbook.compiled.evaluate(facts))
 }
 
-func handling(_ type: String, _ payload: [String: Value], _ lead: LeadSnapshot = coldLead()) -> LeadSnapshot {
+func handling(_ type: String, _ payload: [String: Value], _ lead: LeadSnapshot = blankLead()) -> LeadSnapshot {
     var copy = lead
     copy.event = HandledEvent(type: type, payload: payload)
     return copy
@@ -35,16 +35,16 @@ func handling(_ type: String, _ payload: [String: Value], _ lead: LeadSnapshot =
     let restricted = playbook.compiled.triggers.first {
         $0.definition.event == "lead_created" && $0.definition.condition != nil
     }?.condition
-    #expect(try truth(restricted, coldLead().with("country", .string("US"))) == .holds)
-    #expect(try truth(restricted, coldLead().with("ip_country", .string("RU"))) == .holds)
-    #expect(try truth(restricted, coldLead().with("ip_country", .string("DE"))) == .fails)
+    #expect(try truth(restricted, blankLead().with("country", .string("US"))) == .holds)
+    #expect(try truth(restricted, blankLead().with("ip_country", .string("RU"))) == .holds)
+    #expect(try truth(restricted, blankLead().with("ip_country", .string("DE"))) == .fails)
     // FR declared, no IP country: FALSE OR unknown is unknown, which does not hold.
-    #expect(try truth(restricted, coldLead()) == .unknown)
+    #expect(try truth(restricted, blankLead()) == .unknown)
 }
 
 @Test func triggerOnDepositPageSkipsNurturingLeads() throws {
     let visit = playbook.compiled.triggers.first { $0.definition.event == "deposit_page_visit" }?.condition
-    var lead = coldLead()
+    var lead = blankLead()
     #expect(try truth(visit, lead) == .holds)
     lead.status = .nurturing
     #expect(try truth(visit, lead) == .fails)
@@ -52,16 +52,16 @@ func handling(_ type: String, _ payload: [String: Value], _ lead: LeadSnapshot =
 
 @Test func cadenceAndQuarantineConditions() throws {
     let early = try #require(playbook.compiled.cadences.first { $0.definition.name == "demo_active_no_deposit" })
-    #expect(try truth(early.condition, coldLead()) == .holds)
-    #expect(try truth(early.exitConditions.first, coldLead().with("first_deposit")) == .holds)
+    #expect(try truth(early.condition, blankLead()) == .holds)
+    #expect(try truth(early.exitConditions.first, blankLead().with("first_deposit")) == .holds)
     let bonus = playbook.compiled.cadences.first { $0.definition.name == "demo_inactive" }?
         .triggers.first { $0.definition.event == "email_open" }
-    #expect(try truth(bonus?.condition, coldLead().with("country", .string("BR"))) == .holds)
-    #expect(try truth(bonus?.condition, coldLead()) == .fails)  // FR: bonuses restricted
+    #expect(try truth(bonus?.condition, blankLead().with("country", .string("BR"))) == .holds)
+    #expect(try truth(bonus?.condition, blankLead()) == .fails)  // FR: bonuses restricted
 
     let hold = try #require(playbook.compiled.quarantines.first)
     #expect(try truth(hold.condition, affiliate("aff_1042")) == .holds)
-    #expect(try truth(hold.condition, coldLead()) == .unknown)
+    #expect(try truth(hold.condition, blankLead()) == .unknown)
     #expect(try truth(hold.releaseConditions.first, lead(score: 40, language: "English")) == .holds)
     #expect(try truth(hold.releaseConditions.first, lead(score: 39, language: "English")) == .fails)
 }

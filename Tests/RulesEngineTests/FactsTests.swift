@@ -6,39 +6,39 @@ import Testing
 @testable import RulesEngine
 
 @Test func factsRefuseAValueOfTheWrongType() throws {
-    let lead = coldLead().with("age", .string("thirty"))
+    let lead = blankLead().with("age", .string("thirty"))
     #expect(throws: FactsError.wrongType(name: "age", expected: "NUMBER", found: "STRING")) {
         try LeadFacts(lead, for: playbook.compiled)
     }
     #expect(throws: FactsError.wrongType(name: "registered_at", expected: "TIME", found: "DURATION")) {
-        try LeadFacts(coldLead().with("registered_at", .duration(5)), for: playbook.compiled)
+        try LeadFacts(blankLead().with("registered_at", .duration(5)), for: playbook.compiled)
     }
     #expect(throws: FactsError.outOfRange(name: "age")) {
-        try LeadFacts(coldLead().with("age", .number(.infinity)), for: playbook.compiled)
+        try LeadFacts(blankLead().with("age", .number(.infinity)), for: playbook.compiled)
     }
 }
 
 @Test func factsRefuseUnknownTiersEventsAndBadCounters() throws {
-    var lead = coldLead()
+    var lead = blankLead()
     lead.tier = "lukewarm"
     #expect(throws: FactsError.unknownTier("lukewarm")) { try LeadFacts(lead, for: playbook.compiled) }
-    lead = coldLead()
+    lead = blankLead()
     lead.event = HandledEvent(type: "email_bounce")
     #expect(throws: FactsError.unknownEvent("email_bounce")) { try LeadFacts(lead, for: playbook.compiled) }
-    lead = coldLead()
+    lead = blankLead()
     lead.events["demo_trade"] = EventStats(count: 2, first: now, last: now - day)
     #expect(throws: FactsError.badEventStats(event: "demo_trade")) { try LeadFacts(lead, for: playbook.compiled) }
 }
 
 @Test func factsIgnoreNamesThePlaybookDoesNotDeclare() throws {
-    var lead = coldLead().with("favourite_colour", .string("green"))
+    var lead = blankLead().with("favourite_colour", .string("green"))
     lead.events["email_bounce"] = EventStats(count: 3, first: now, last: now)
     let e = try playbook.evaluate(lead)
     #expect(e.score == 0)
 }
 
 @Test func recordingAnEventCountsItAndMovesFirstAndLast() throws {
-    var facts = try LeadFacts(coldLead(), for: playbook.compiled)
+    var facts = try LeadFacts(blankLead(), for: playbook.compiled)
     let trade = try #require(playbook.compiled.layout.event("demo_trade"))
     let before = playbook.compiled.evaluate(facts)
     facts.record(trade, at: now - hour)
@@ -47,7 +47,7 @@ import Testing
     #expect(playbook.points(before, "behavioral") == 0)
     #expect(playbook.points(after, "behavioral") == 15)
     // The same facts through the reference evaluator: counted twice, first two hours ago.
-    var same = coldLead()
+    var same = blankLead()
     same.events["demo_trade"] = EventStats(count: 2, first: now - 2 * hour, last: now - hour)
     #expect(playbook.reference.evaluate(same) == after)
 }
@@ -55,7 +55,7 @@ import Testing
 @Test func theHandledEventFillsOnlyItsOwnParameters() throws {
     let trigger = try #require(playbook.compiled.triggers.first { $0.definition.event == "email_click" })
     let condition = try #require(trigger.condition)
-    var lead = coldLead()
+    var lead = blankLead()
     lead.event = HandledEvent(type: "email_click", payload: ["cta": .string("book_call")])
     var facts = try LeadFacts(lead, for: playbook.compiled)
     #expect(condition.truth(facts, playbook.compiled.evaluate(facts)) == .holds)
@@ -71,7 +71,7 @@ import Testing
     // A second compilation has its own layout; mixing them is a programming
     // error caught by a precondition, so only the identity is checked here.
     let other = CompiledProgram(program: playbook.program)
-    let facts = try LeadFacts(coldLead(), for: other)
+    let facts = try LeadFacts(blankLead(), for: other)
     #expect(facts.layout != ObjectIdentifier(playbook.compiled.layout))
     #expect(facts.layout == ObjectIdentifier(other.layout))
 }

@@ -21,14 +21,15 @@ struct RandomLeads {
                        "p@acme.co.uk"]
         var numbers: [Double] = [0, -1, 1, 0.5, 1e9]
         for (e, _) in ProgramExpressions.all(program) { Self.collect(e, &strings, &numbers) }
-        for list in program.lists.values {
-            for v in list.values {
+        // Dictionaries in name order: their own order changes from run to run.
+        for name in program.lists.keys.sorted() {
+            for v in program.lists[name]?.values ?? [] {
                 if case .string(let s) = v { strings.append(s) }
                 if case .number(let n) = v { numbers.append(n) }
             }
         }
-        for table in program.tables.values {
-            for row in table.rows {
+        for name in program.tables.keys.sorted() {
+            for row in program.tables[name]?.rows ?? [] {
                 if case .string(let s) = row.key { strings.append(s) }
                 if case .number(let n) = row.key { numbers += [n, n + 1] }
             }

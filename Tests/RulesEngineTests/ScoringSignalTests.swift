@@ -21,55 +21,55 @@ struct Signal: Sendable, CustomTestStringConvertible {
 }
 
 let behavioralSignals: [Signal] = [
-    Signal("no activity", "behavioral", 0, coldLead()),
-    Signal("demo account created", "behavioral", 10, coldLead().with("demo_account_created")),
-    Signal("0 demo trades", "behavioral", 0, coldLead().with("demo_trade", count: 0)),
-    Signal("1 demo trade", "behavioral", 15, coldLead().with("demo_trade")),
-    Signal("25 demo trades", "behavioral", 15, coldLead().with("demo_trade", count: 25)),
-    Signal("deposit page visit", "behavioral", 20, coldLead().with("deposit_page_visit")),
-    Signal("webinar attended", "behavioral", 10, coldLead().with("webinar_attended")),
-    Signal("platform download", "behavioral", 15, coldLead().with("platform_download")),
-    Signal("2 email opens", "behavioral", 0, coldLead().with("email_open", count: 2)),
-    Signal("3 email opens", "behavioral", 5, coldLead().with("email_open", count: 3)),
-    Signal("4 email opens", "behavioral", 5, coldLead().with("email_open", count: 4)),
-    Signal("site visits score nothing", "behavioral", 0, coldLead().with("site_visit", count: 9)),
+    Signal("no activity", "behavioral", 0, blankLead()),
+    Signal("demo account created", "behavioral", 10, blankLead().with("demo_account_created")),
+    Signal("0 demo trades", "behavioral", 0, blankLead().with("demo_trade", count: 0)),
+    Signal("1 demo trade", "behavioral", 15, blankLead().with("demo_trade")),
+    Signal("25 demo trades", "behavioral", 15, blankLead().with("demo_trade", count: 25)),
+    Signal("deposit page visit", "behavioral", 20, blankLead().with("deposit_page_visit")),
+    Signal("webinar attended", "behavioral", 10, blankLead().with("webinar_attended")),
+    Signal("platform download", "behavioral", 15, blankLead().with("platform_download")),
+    Signal("2 email opens", "behavioral", 0, blankLead().with("email_open", count: 2)),
+    Signal("3 email opens", "behavioral", 5, blankLead().with("email_open", count: 3)),
+    Signal("4 email opens", "behavioral", 5, blankLead().with("email_open", count: 4)),
+    Signal("site visits score nothing", "behavioral", 0, blankLead().with("site_visit", count: 9)),
 ]
 
 let demographicSignals: [Signal] = [
-    Signal("country GB (tier 1)", "demographic", 15, coldLead().with("country", .string("GB"))),
-    Signal("country AU (tier 1)", "demographic", 15, coldLead().with("country", .string("AU"))),
-    Signal("country DE (tier 1)", "demographic", 15, coldLead().with("country", .string("DE"))),
-    Signal("country FR", "demographic", 0, coldLead()),
-    Signal("country UK is not GB", "demographic", 0, coldLead().with("country", .string("UK"))),
-    Signal("country missing", "demographic", 0, coldLead().with("country", .missing)),
-    Signal("professional email", "demographic", 5, coldLead().with("email", .string("anna@mueller-partner.de"))),
-    Signal("free-mail email", "demographic", 0, coldLead().with("email", .string("anna@gmail.com"))),
-    Signal("free-mail email in capitals", "demographic", 0, coldLead().with("email", .string("ANNA@GMail.COM"))),
-    Signal("disposable email", "demographic", 0, coldLead().with("email", .string("x@mailinator.com"))),
-    Signal("no email", "demographic", 0, coldLead()),
-    Signal("email without @", "demographic", 0, coldLead().with("email", .string("anna.mueller"))),
-    Signal("phone present", "demographic", 10, coldLead().with("phone", .string("+4915112345678"))),
-    Signal("phone absent", "demographic", 0, coldLead()),
-    Signal("age 24", "demographic", 0, coldLead().with("age", .number(24))),
-    Signal("age 25", "demographic", 5, coldLead().with("age", .number(25))),
-    Signal("age 55", "demographic", 5, coldLead().with("age", .number(55))),
-    Signal("age 56", "demographic", 0, coldLead().with("age", .number(56))),
-    Signal("age 24.5", "demographic", 0, coldLead().with("age", .number(24.5))),
-    Signal("age unknown", "demographic", 0, coldLead()),
+    Signal("country GB (tier 1)", "demographic", 15, blankLead().with("country", .string("GB"))),
+    Signal("country AU (tier 1)", "demographic", 15, blankLead().with("country", .string("AU"))),
+    Signal("country DE (tier 1)", "demographic", 15, blankLead().with("country", .string("DE"))),
+    Signal("country FR", "demographic", 0, blankLead()),
+    Signal("country UK is not GB", "demographic", 0, blankLead().with("country", .string("UK"))),
+    Signal("country missing", "demographic", 0, blankLead().with("country", .missing)),
+    Signal("professional email", "demographic", 5, blankLead().with("email", .string("anna@mueller-partner.de"))),
+    Signal("free-mail email", "demographic", 0, blankLead().with("email", .string("anna@gmail.com"))),
+    Signal("free-mail email in capitals", "demographic", 0, blankLead().with("email", .string("ANNA@GMail.COM"))),
+    Signal("disposable email", "demographic", 0, blankLead().with("email", .string("x@mailinator.com"))),
+    Signal("no email", "demographic", 0, blankLead()),
+    Signal("email without @", "demographic", 0, blankLead().with("email", .string("anna.mueller"))),
+    Signal("phone present", "demographic", 10, blankLead().with("phone", .string("+4915112345678"))),
+    Signal("phone absent", "demographic", 0, blankLead()),
+    Signal("age 24", "demographic", 0, blankLead().with("age", .number(24))),
+    Signal("age 25", "demographic", 5, blankLead().with("age", .number(25))),
+    Signal("age 55", "demographic", 5, blankLead().with("age", .number(55))),
+    Signal("age 56", "demographic", 0, blankLead().with("age", .number(56))),
+    Signal("age 24.5", "demographic", 0, blankLead().with("age", .number(24.5))),
+    Signal("age unknown", "demographic", 0, blankLead()),
 ]
 
 func affiliate(_ id: String?) -> LeadSnapshot {
-    let lead = coldLead().with("source", .string("affiliate"))
+    let lead = blankLead().with("source", .string("affiliate"))
     return id.map { lead.with("affiliate_id", .string($0)) } ?? lead
 }
 
 let sourceSignals: [Signal] = [
-    Signal("organic search", "source", 15, coldLead().with("source", .string("organic_search"))),
-    Signal("branded search ads", "source", 15, coldLead().with("source", .string("google_ads_branded"))),
-    Signal("generic search ads", "source", 10, coldLead().with("source", .string("google_ads_generic"))),
-    Signal("social", "source", 5, coldLead().with("source", .string("social"))),
-    Signal("unscored source", "source", 0, coldLead().with("source", .string("referral"))),
-    Signal("no source", "source", 0, coldLead()),
+    Signal("organic search", "source", 15, blankLead().with("source", .string("organic_search"))),
+    Signal("branded search ads", "source", 15, blankLead().with("source", .string("google_ads_branded"))),
+    Signal("generic search ads", "source", 10, blankLead().with("source", .string("google_ads_generic"))),
+    Signal("social", "source", 5, blankLead().with("source", .string("social"))),
+    Signal("unscored source", "source", 0, blankLead().with("source", .string("referral"))),
+    Signal("no source", "source", 0, blankLead()),
     Signal("affiliate aff_1042", "source", 10, affiliate("aff_1042")),
     Signal("affiliate aff_1077", "source", 9, affiliate("aff_1077")),
     Signal("affiliate aff_2003", "source", 8, affiliate("aff_2003")),
@@ -78,7 +78,7 @@ let sourceSignals: [Signal] = [
     Signal("unlisted affiliate takes the DEFAULT", "source", 5, affiliate("aff_9999")),
     Signal("affiliate without id takes the DEFAULT", "source", 5, affiliate(nil)),
     Signal("affiliate id without affiliate source", "source", 0,
-           coldLead().with("affiliate_id", .string("aff_1042"))),
+           blankLead().with("affiliate_id", .string("aff_1042"))),
 ]
 
 @Test(arguments: behavioralSignals + demographicSignals + sourceSignals)
@@ -90,7 +90,7 @@ func scoringSignalGivesItsPoints(_ signal: Signal) throws {
 }
 
 @Test func behavioralNeverExceedsItsCapOf50() throws {
-    var lead = coldLead()
+    var lead = blankLead()
     for event in ["demo_account_created", "demo_trade", "deposit_page_visit", "webinar_attended", "platform_download"] {
         lead = lead.with(event)
     }
@@ -102,7 +102,7 @@ func scoringSignalGivesItsPoints(_ signal: Signal) throws {
 }
 
 @Test func demographicCapsAt30() throws {
-    let lead = coldLead().with("country", .string("GB")).with("email", .string("a@acme.co.uk"))
+    let lead = blankLead().with("country", .string("GB")).with("email", .string("a@acme.co.uk"))
         .with("phone", .string("+441234")).with("age", .number(30))
     let e = try playbook.evaluate(lead)
     #expect(playbook.points(e, "demographic") == 30)
@@ -110,7 +110,7 @@ func scoringSignalGivesItsPoints(_ signal: Signal) throws {
 }
 
 @Test func scoreIsTheSumOfTheCappedCategories() throws {
-    let lead = coldLead().with("deposit_page_visit").with("country", .string("DE")).with("source", .string("social"))
+    let lead = blankLead().with("deposit_page_visit").with("country", .string("DE")).with("source", .string("social"))
     let e = try playbook.evaluate(lead)
     #expect(Array(e.points) == [20, 15, 5])
     #expect(e.score == 40)

@@ -72,14 +72,12 @@ func engines(_ text: String, sourceLocation: Testing.SourceLocation = #_sourceLo
     return Engines(program)
 }
 
-/// 2026-03-21T10:00:00Z.
+/// 2026-03-21T10:00:00Z. (`hour` and `day` are in EngineSupport.swift.)
 let now: Int64 = 1_774_087_200_000
-let hour: Int64 = 3_600_000
-let day: Int64 = 24 * hour
 
 /// A lead of the default playbook with no points at all: French, registered
 /// an hour ago, no email, phone, age or source, no activity.
-func coldLead() -> LeadSnapshot {
+func blankLead() -> LeadSnapshot {
     LeadSnapshot(fields: ["country": .string("FR"), "language": .string("French"),
                           "registered_at": .time(now - hour)],
                  events: ["lead_created": EventStats(count: 1, first: now - hour, last: now - hour)], now: now)

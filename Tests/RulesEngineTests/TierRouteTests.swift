@@ -9,14 +9,14 @@ import Testing
 /// A lead of the default playbook with exactly `score` points for the
 /// scores used here, from behavioral events, a phone and an affiliate.
 func lead(score: Int, language: String) -> LeadSnapshot {
-    let maxed = coldLead().with("deposit_page_visit").with("demo_trade").with("platform_download")
+    let maxed = blankLead().with("deposit_page_visit").with("demo_trade").with("platform_download")
     let base: LeadSnapshot = switch score {
     case 70: affiliate("aff_1042").with("deposit_page_visit").with("demo_trade").with("platform_download")  // 50 + 10
     case 69: affiliate("aff_1077").with("deposit_page_visit").with("demo_trade").with("platform_download")  // 50 + 9
-    case 40: coldLead().with("demo_account_created").with("email_open", count: 3)
+    case 40: blankLead().with("demo_account_created").with("email_open", count: 3)
         .with("country", .string("GB"))  // 15 + 15 (+ phone)
     case 39: affiliate("aff_1077").with("deposit_page_visit")  // 20 + 9 (+ phone)
-    case 0: coldLead().with("phone", .missing)
+    case 0: blankLead().with("phone", .missing)
     default: maxed
     }
     var lead = base.with("language", .string(language))
