@@ -119,12 +119,13 @@ extension RulesBench {
         }
 
         private func report(fast: CPUTimings, slow: CPUTimings, referenceCount: Int) {
-            print("median of \(repetitions) passes, one thread; ns per evaluation in CPU time (wall time):")
+            print("median of \(repetitions) passes, one thread; ns per evaluation in CPU time (min … max), wall time:")
             for (name, t, n) in [("compiled", fast, leads), ("reference", slow, referenceCount)] {
-                let cpu = t.cpu.median.seconds * 1e9 / Double(n), wall = t.wall.median.seconds * 1e9 / Double(n)
+                let ns = { (d: Duration) in d.seconds * 1e9 / Double(n) }
+                let cpu = ns(t.cpu.median), wall = ns(t.wall.median)
                 print("  \(name.padding(10))\(humanRate(1e9 / cpu).leftPadding(10))evals/s  "
-                      + "\(fixed(cpu, 1).leftPadding(7)) ns/eval  (wall \(fixed(wall, 1)) ns, "
-                      + "\(humanRate(1e9 / wall))evals/s)  over \(n) leads")
+                      + "\(fixed(cpu, 1).leftPadding(7)) ns/eval (\(fixed(ns(t.cpu.min), 1)) … \(fixed(ns(t.cpu.max), 1)))  "
+                      + "wall \(fixed(wall, 1)) ns  over \(n) leads")
             }
             let fastNs = fast.cpu.median.seconds * 1e9 / Double(leads)
             let slowNs = slow.cpu.median.seconds * 1e9 / Double(referenceCount)
