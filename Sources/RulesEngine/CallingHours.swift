@@ -81,6 +81,7 @@ public struct CallingCalendar: Sendable {
     /// window; nil when there is none within two weeks (no windows at all).
     public func nextOpening(atOrAfter time: Int64, in zone: TimeZone) -> Int64? {
         guard let windows else { return time }
+        guard Instant.inCalendarRange(time) else { return nil }
         let day = LocalDay(containing: time, in: zone)
         for offset in 0..<Self.searchDays {
             let d = day.adding(days: offset)
@@ -99,6 +100,7 @@ public struct CallingCalendar: Sendable {
     /// passed over); local midnight of that day when there are no calling
     /// hours. Nil when none comes within two months.
     public func nextBusinessDayOpening(after time: Int64, in zone: TimeZone) -> Int64? {
+        guard Instant.inCalendarRange(time) else { return nil }
         let day = LocalDay(containing: time, in: zone)
         for offset in 1...Self.businessSearchDays {
             let d = day.adding(days: offset)
@@ -116,7 +118,7 @@ public struct CallingCalendar: Sendable {
 
     /// The local date of an instant in a zone.
     public static func localDate(of time: Int64, in zone: TimeZone) -> LocalDate {
-        LocalDay(containing: time, in: zone).date
+        LocalDay(containing: min(max(time, Instant.earliest), Instant.latest), in: zone).date
     }
 }
 

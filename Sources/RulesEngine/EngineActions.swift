@@ -74,16 +74,14 @@ extension Step {
                        reason: "\(context): SMS \(template.name)")
         case .handoff(let team, _):
             var deadline: Int64?
-            if case .duration(let d)? = a.within?.value(facts, e) { deadline = now + max(0, d) }
+            if case .duration(let d)? = a.within?.value(facts, e) { deadline = Instant.add(now, max(0, d)) }
             let within = deadline.map { " within \(Format.duration($0 - now))" } ?? ""
             add(.handoff, queue: team.name, due: now, deadline: deadline, rule: rule, discriminator: tag,
                 origin: origin, reason: "\(context): HANDOFF TO \(team.name)\(within)")
         case .close(let reason):
             close(reason?.value, origin: origin, rule: rule, context: context)
         case .convert:
-            state.converted = true
-            if state.status != .closed { state.status = .converted }
-            explain(rule, "\(context): converted, a client record is created")
+            convert(rule: rule, context: context)
         case .block(let channel, let reason):
             block(channel, a, reason: reason?.value, origin: origin, context: context, facts, e)
         case .nurture(let named):
@@ -121,7 +119,7 @@ extension Step {
         }
         if let priority { target.priority = priority.uppercased() }
         var deadline: Int64?
-        if case .within(let ms)? = a.definition.priority { deadline = due + ms }
+        if case .within(let ms)? = a.definition.priority { deadline = Instant.add(due, ms) }
         addDial(target, due: due, deadline: deadline, rule: rule, discriminator: String(rule.range.start),
                 origin: origin, reason: "\(context): CALLBACK \(Format.timing(timing, due: due, now: now))")
     }
@@ -135,7 +133,7 @@ extension Step {
             (due, how) = (at, Format.timing(timing, due: at, now: now))
         } else {
             let (spacing, basis) = cadenceSpacing(facts, e)
-            (due, how) = (now + spacing, "PER CADENCE (\(basis))")
+            (due, how) = (Instant.add(now, spacing), "PER CADENCE (\(basis))")
         }
         guard let target = state.lastDial ?? routeTarget(e) else {
             explain(rule, "\(context): RETRY with no earlier dial and no route: no dial")
@@ -186,7 +184,7 @@ extension Step {
         }
         for (i, template) in templates.enumerated() {
             let step = templates.count > 1 ? " (\(i + 1) of \(templates.count))" : ""
-            addMessage(.email, template: template, due: start + Int64(i) * every, rule: rule,
+            addMessage(.email, template: template, due: Instant.add(start, Instant.times(every, Int64(i))), rule: rule,
                        discriminator: String(rule.range.start), origin: origin,
                        reason: "\(context): EMAIL \(template)\(step)")
         }
@@ -200,7 +198,7 @@ extension Step {
         case .now, .nextAvailable:
             return now
         case .after:
-            if case .duration(let d)? = a.timing?.value(facts, e) { return now + max(0, d) }
+            if case .duration(let d)? = a.timing?.value(facts, e) { return Instant.add(now, max(0, d)) }
             explain(a.definition.source, "IN has no value (a value it needs is missing): no task")
         case .at:
             if case .time(let t)? = a.timing?.value(facts, e) { return t }

@@ -25,6 +25,7 @@ extension Step {
             return drop(task, "the lead is closed")
         }
         if let why = refusal(task) { return drop(task, why) }
+        guard task.due <= Instant.latest else { return drop(task, "due after the year 9999") }
         if task.due < now {
             explain(task.rule, "\(task.kind.rawValue) due \(Format.instant(task.due)) is in the past: due now")
             task.due = now

@@ -99,6 +99,19 @@ extension Step {
         explain(rule, "\(context): escalated to \(name)")
     }
 
+    /// CONVERT: the lead is a client. A deposit proves an affiliate lead
+    /// genuine, so a quarantine ends with it (the welcome call must not be held).
+    mutating func convert(rule: SourceRef, context: String) {
+        state.converted = true
+        if state.status != .closed { state.status = .converted }
+        if var q = state.quarantine, q.restrictsCalls {
+            cancelQuarantineTimer()
+            q.phase = .released
+            state.quarantine = q
+        }
+        explain(rule, "\(context): converted, a client record is created")
+    }
+
     /// RELEASE: a quarantine hold (or email-only nurture) ends now.
     mutating func release(rule: SourceRef, context: String) {
         guard var q = state.quarantine, q.restrictsCalls else {

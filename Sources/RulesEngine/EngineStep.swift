@@ -56,11 +56,11 @@ struct Step {
 
     mutating func handle(_ event: Event, context: StepContext) {
         let original = state
-        forgetDelivered()
         guard compiled.layout.event(event.type) != nil else {
             explain(nil, "unknown event type '\(event.type)': not applied")
             return
         }
+        forgetDelivered()
         record(event)
         let firstCapture = event.type == BuiltinEvent.leadCreated && !state.captured
         if event.type == BuiltinEvent.leadCreated { capture(event, context: context) }

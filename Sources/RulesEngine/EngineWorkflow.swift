@@ -63,7 +63,7 @@ extension Step {
             return
         }
         let reason = "\(tier.name) lead: call within \(Format.duration(sla)) (route \(route.source))"
-        addDial(target, due: now, deadline: now + sla, rule: rule, discriminator: Self.tierDiscriminator, origin: newOrigin(),
+        addDial(target, due: now, deadline: Instant.add(now, sla), rule: rule, discriminator: Self.tierDiscriminator, origin: newOrigin(),
                 reason: reason)
     }
 
@@ -77,7 +77,7 @@ extension Step {
     /// The lead's day of life: 1 for its first 24 hours (docs/LANGUAGE.md, CADENCE).
     func leadDay() -> Int? {
         guard case .time(let registered)? = state.fields["registered_at"] else { return nil }
-        let age = now - registered
+        let age = Instant.subtract(now, registered)
         return age < 0 ? 1 : Int(age / 86_400_000) + 1
     }
 
@@ -122,7 +122,7 @@ extension Step {
 
     mutating func enterQuarantine(_ index: Int, _ e: Evaluation) {
         let q = compiled.quarantines[index].definition
-        let until = now + q.holdMilliseconds
+        let until = Instant.add(now, q.holdMilliseconds)
         state.status = .quarantined
         state.quarantine = QuarantineState(index: index, name: q.name, phase: .holding, heldUntil: until)
         state.tier = e.tierIndex.map { compiled.tiers[$0].name }
@@ -160,7 +160,7 @@ extension Step {
 
     private mutating func startEmailOnly(_ q: inout QuarantineState, _ definition: QuarantineDefinition) {
         let length = definition.emailNurture.map(\.forMilliseconds).max() ?? 0
-        let until = now + length
+        let until = Instant.add(now, length)
         q.phase = .emailOnly
         q.emailOnlyUntil = until
         explain(definition.source, "hold over, not released: email only for \(Format.duration(length)), "
@@ -172,7 +172,7 @@ extension Step {
             for (i, template) in nurture.templates.enumerated() {
                 let offset = Int64(i) * spacing
                 guard offset < nurture.forMilliseconds else { break }
-                addMessage(.email, template: template, due: now + offset, rule: definition.source,
+                addMessage(.email, template: template, due: Instant.add(now, offset), rule: definition.source,
                            discriminator: "quarantine", origin: origin,
                            reason: "quarantine email-only nurture (\(i + 1) of \(nurture.templates.count))")
             }

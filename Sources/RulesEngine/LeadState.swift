@@ -25,8 +25,14 @@ public enum ContactChannel: String, Sendable, Hashable, Codable, CaseIterable, C
         }
     }
 
-    public static func < (a: ContactChannel, b: ContactChannel) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    public static func < (a: ContactChannel, b: ContactChannel) -> Bool { a.order < b.order }
+
+    private var order: Int {
+        switch self {
+        case .phone: 0
+        case .email: 1
+        case .sms: 2
+        }
     }
 }
 

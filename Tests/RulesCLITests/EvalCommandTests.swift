@@ -3,6 +3,7 @@
 
 import Foundation
 import RulesCompiler
+import RulesLanguage
 import Testing
 
 @Suite struct EvalCommandTests {
@@ -62,7 +63,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let text = try String(contentsOf: Self.root.appendingPathComponent(Self.examples), encoding: .utf8)
         let lines = text.split(separator: "\n")
-        var rng = ShuffleRandom(seed: 7)
+        var rng = SplitMix64(seed: 7)
         let shuffled = dir.appendingPathComponent("shuffled.jsonl")
         try (lines.shuffled(using: &rng).joined(separator: "\n") + "\n").write(to: shuffled, atomically: true,
                                                                                  encoding: .utf8)
@@ -160,15 +161,3 @@ import Testing
     }
 }
 
-/// SplitMix64, for a shuffle that is the same on every run.
-private struct ShuffleRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

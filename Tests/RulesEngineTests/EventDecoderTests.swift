@@ -217,7 +217,7 @@ struct EventDecoderTests {
     }
 
     @Test func arbitraryBytesNeverCrashAndIssuesStayOnTheirLines() throws {
-        var rng = DecoderFuzzRandom(seed: 0x5EED)
+        var rng = SplitMix64(seed: 0x5EED)
         let alphabet = Array(#"{}[]",:0123456789.-+eE truefalsnul\idtypeat"#.utf8) + [0x0A, 0x0A, 0xFF, 0xC3, 0x80, 0xE2]
         for _ in 0..<500 {
             let count = Int(rng.next() % 300)
@@ -230,15 +230,3 @@ struct EventDecoderTests {
     }
 }
 
-/// SplitMix64: a small deterministic generator for the seeded byte soup.
-private struct DecoderFuzzRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
