@@ -25,7 +25,7 @@ let package = Package(
         .executableTarget(name: "rules", dependencies: ["RulesCLI"]),
         // `swift run -c release rules-bench check`: see docs/BENCHMARKS.md.
         .executableTarget(name: "rules-bench", dependencies: [
-            "RulesLanguage", "RulesCompiler",
+            "RulesLanguage", "RulesCompiler", "RulesEngine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // RulesCompiler: the fuzz and bad-input tests run Compiler.compile too.

@@ -1,20 +1,28 @@
 // The executable form of expressions: typed Swift closures over resolved
 // slots, built once per program by `Lowering`.
 //
-// Why closures and not bytecode: the checker gives every expression a static
-// type, so each node compiles to a closure that returns an unboxed Double,
-// Int64 or Truth. There is no value stack, no `Value` enum and no ARC traffic
-// per node; a node costs one indirect call. The leaves the playbooks are made
-// of are fused into one closure each: `count(demo_trade) > 0`, `age BETWEEN
-// 25 AND 55` and `lead_score >= 70` become an interval test on one word of
-// `LeadFacts`, `source = "affiliate"` one integer compare, `country IN
-// tier1_countries` one bit lookup, and NOT is pushed down to the leaves (De
-// Morgan holds in three-valued logic), so the default playbook evaluates in
-// about 35 calls. A bytecode interpreter would pay a dispatch branch per
-// instruction for the same leaves, and has to box values of four types on
-// one stack; measured against the naive AST walk (rules-bench eval) the
-// closures are fast enough that the loop around them, not the nodes,
-// dominates. See docs/BENCHMARKS.md.
+// Why closures and not bytecode. The checker has typed every expression, so
+// each node compiles to a closure that returns an unboxed Double, Int64 or
+// Truth: no value stack, no `Value` enum, no type test at run time. A
+// bytecode interpreter needs a tagged value stack (or one per type) and pays
+// a dispatch branch per instruction; closures pay one indirect call per node
+// instead, and the nodes are kept few by fusing the leaves playbooks are made
+// of: `count(demo_trade) > 0`, `age BETWEEN 25 AND 55` and `lead_score >= 70`
+// each become one interval test on one word of `LeadFacts`,
+// `source = "affiliate"` one compare of interned symbols, `country IN
+// tier1_countries` one bitmap lookup, and NOT disappears into the leaves (De
+// Morgan's laws hold in three-valued logic). The default playbook's score,
+// tier and route take a few dozen calls.
+//
+// Measured with `rules-bench eval` (docs/BENCHMARKS.md): about 2,000
+// instructions and 250-300 ns per lead, some 30 times faster than the naive
+// AST walk of ReferenceEvaluator. What cost time was not the nodes but ARC
+// around them, found with perf and callgrind: a closure loaded from an array
+// was retained and released around every call (tier and route conditions
+// are chained instead, CompiledChains.swift); a bare closure in a generic
+// container is called through reabstraction thunks (closures live in
+// structs); and handing the whole `Evaluation` to every closure copied it
+// (closures get the small `Registers`).
 //
 // Missing values (docs/LANGUAGE.md "Missing values"): a number is NaN, an
 // instant Int64.min, a symbol -1, a truth `.unknown`. Comparisons and sums
@@ -44,15 +52,28 @@ public enum Truth: UInt8, Sendable, Hashable {
     }
 }
 
-typealias TruthCode = @Sendable (LeadFacts, Evaluation) -> Truth
+/// What conditions read besides the lead's facts while a lead is being
+/// evaluated: `points(c)`, `lead_score` and `lead_tier`. Small and separate
+/// from `Evaluation` so that passing it to every closure copies two words,
+/// not the evaluation with its explanation.
+struct Registers: Sendable {
+    /// Capped points per category index; NaN until computed.
+    var points: ContiguousArray<Double>
+    /// NaN while scoring.
+    var score: Double
+    /// Tier index, -1 none: the lead's current tier until the tier step.
+    var tier: Int32
+}
+
+typealias TruthCode = @Sendable (LeadFacts, Registers) -> Truth
 /// NaN when missing.
-typealias NumberCode = @Sendable (LeadFacts, Evaluation) -> Double
+typealias NumberCode = @Sendable (LeadFacts, Registers) -> Double
 /// A TIME or DURATION in milliseconds; Int64.min when missing.
-typealias InstantCode = @Sendable (LeadFacts, Evaluation) -> Int64
+typealias InstantCode = @Sendable (LeadFacts, Registers) -> Int64
 /// A string as a symbol: the id of the equal literal, -1 missing, -2 unlisted.
-typealias SymbolCode = @Sendable (LeadFacts, Evaluation) -> Int64
+typealias SymbolCode = @Sendable (LeadFacts, Registers) -> Int64
 /// A string as text, nil when missing.
-typealias TextCode = @Sendable (LeadFacts, Evaluation) -> String?
+typealias TextCode = @Sendable (LeadFacts, Registers) -> String?
 
 /// A compiled condition: the closure, the expression it came from and its
 /// canonical text (for explanations).
@@ -64,7 +85,7 @@ public struct CompiledCondition: Sendable {
 
     /// The condition's truth for a lead, after `evaluation` (which supplies
     /// `lead_score`, `points(c)` and `lead_tier`).
-    public func truth(_ facts: LeadFacts, _ evaluation: Evaluation) -> Truth { code(facts, evaluation) }
+    public func truth(_ facts: LeadFacts, _ evaluation: Evaluation) -> Truth { code(facts, evaluation.registers) }
 }
 
 /// A compiled expression of any type, read back as a `Value` (tests,
@@ -75,13 +96,17 @@ public struct CompiledExpression: Sendable {
         case number(NumberCode)
         case instant(InstantCode, isTime: Bool)
         case symbol(SymbolCode, TextCode)
-        case list([CompiledExpression])
+        case list(@Sendable (LeadFacts, Registers) -> [Value])
     }
     let code: Code
     public let expr: Expr
 
     /// The value for a lead after `evaluation`; `.missing` when unknown.
     public func value(_ facts: LeadFacts, _ evaluation: Evaluation) -> Value {
+        value(facts, evaluation.registers)
+    }
+
+    func value(_ facts: LeadFacts, _ evaluation: Registers) -> Value {
         switch code {
         case .truth(let c):
             let t = c(facts, evaluation)
@@ -95,7 +120,7 @@ public struct CompiledExpression: Sendable {
         case .symbol(_, let text):
             return text(facts, evaluation).map(Value.string) ?? .missing
         case .list(let items):
-            return .list(items.map { $0.value(facts, evaluation) })
+            return .list(items(facts, evaluation))
         }
     }
 }

@@ -34,6 +34,8 @@ public struct EventSlot: Sendable, Hashable {
 public final class FactLayout: Sendable {
     /// Capture fields and declared FIELDs.
     public let fields: [String: FactSlot]
+    /// The field slots sorted by name.
+    let fieldOrder: [FactSlot]
     let events: [String: Int]
     public let eventNames: [String]
     /// Parameter slots by event index, then parameter name.
@@ -53,6 +55,7 @@ public final class FactLayout: Sendable {
 
     fileprivate init(_ b: LayoutBuilder) {
         fields = b.fields
+        fieldOrder = b.fields.keys.sorted().compactMap { b.fields[$0] }
         events = b.events
         eventNames = b.eventNames
         params = b.params

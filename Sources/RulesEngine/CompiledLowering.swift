@@ -47,8 +47,19 @@ final class Lowering {
         case .symbol:
             let o = symbol(e)
             return .symbol(symbolCode(o), textCode(o))
-        case .list: return .list(listItems(e).map { CompiledExpression(code: code($0), expr: $0) })
+        case .list: return .list(list(e))
         }
+    }
+
+    /// A list value: a LIST's literals, or the items of a list literal.
+    private func list(_ e: Expr) -> @Sendable (LeadFacts, Registers) -> [Value] {
+        if case .list(let listName)? = program.names[e.id] {
+            let values = (program.lists[listName]?.values ?? []).map(ReferenceEvaluator.literal)
+            return { _, _ in values }
+        }
+        guard case .list(let items) = e.kind else { return { _, _ in [] } }
+        let compiled = items.map { CompiledExpression(code: code($0), expr: $0) }
+        return { f, r in compiled.map { $0.value(f, r) } }
     }
 
     func type(_ e: Expr) -> RuleType { program.types[e.id] ?? .error }
@@ -63,12 +74,6 @@ final class Lowering {
         case .list: .list
         default: .symbol
         }
-    }
-
-    /// The items of a list literal as expressions (a LIST name has none).
-    private func listItems(_ e: Expr) -> [Expr] {
-        if case .list(let items) = e.kind { return items }
-        return []
     }
 
     // MARK: - Conditions

@@ -13,9 +13,9 @@ extension Lowering {
         if let items = constantItems(list) {
             return constantMembership(value, items, negated: negated)
         }
-        guard case .list(let items) = list.kind, !items.isEmpty else { return Leaf.constant(.unknown) }
-        let equalities = items.map { comparison(.equal, value, $0, negated: false) }
-        let any = equalities.dropFirst().reduce(equalities[0]) { Leaf.or($0, $1) }
+        guard case .list(let items) = list.kind, let first = items.first else { return Leaf.constant(.unknown) }
+        var any = comparison(.equal, value, first, negated: false)
+        for item in items.dropFirst() { any = Leaf.or(any, comparison(.equal, value, item, negated: false)) }
         return negated ? Leaf.not(any) : any
     }
 

@@ -1,9 +1,10 @@
 // A checked Program made executable: every expression of every rule
 // lowered to closures over slots (CompiledCode.swift), the slot table that
-// lays out `LeadFacts`, and flat arrays of the closures the per-lead
-// evaluation runs (score rows, tiers, routes) so that the hot loop walks
-// contiguous memory. Immutable and Sendable: one instance serves every
-// thread, and a reload builds a new one.
+// lays out `LeadFacts`, and the closures of the per-lead evaluation in the
+// shapes the evaluator runs them: score rows in one flat array in scoring
+// order, tier and route conditions also chained (CompiledChains.swift).
+// Immutable and Sendable: one instance serves every thread, and a reload
+// builds a new one.
 
 import RulesCompiler
 import RulesLanguage
@@ -74,15 +75,31 @@ public struct CompiledDisposition: Sendable {
     public let actions: [CompiledAction]
 }
 
-/// A score row as the hot loop reads it.
+/// A score row as evaluation runs it.
 struct HotRow: Sendable {
     let condition: TruthCode
-    /// Constant points, or NaN when `pointsCode` computes them.
+    /// True when the points are the constant `points`, else `pointsCode`
+    /// computes them (NaN when missing).
+    let constant: Bool
     let points: Double
-    let pointsCode: NumberCode?
+    let pointsCode: NumberCode
+
+    init(condition: @escaping TruthCode, points: Double) {
+        self.condition = condition
+        constant = true
+        self.points = points
+        pointsCode = { _, _ in points }
+    }
+
+    init(condition: @escaping TruthCode, pointsCode: @escaping NumberCode) {
+        self.condition = condition
+        constant = false
+        points = .nan
+        self.pointsCode = pointsCode
+    }
 }
 
-/// A category as the hot loop reads it: its rows are `hotRows[start..<end]`.
+/// A category as evaluation runs it: its rows are `hotRows[start..<end]`, in scoring order.
 struct HotCategory: Sendable {
     let index: Int
     let max: Double
@@ -108,8 +125,9 @@ public final class CompiledProgram: Sendable {
 
     let hotCategories: ContiguousArray<HotCategory>
     let hotRows: ContiguousArray<HotRow>
-    let tierCodes: ContiguousArray<TruthCode>
-    let routeCodes: ContiguousArray<TruthCode>
+    /// The fast path's tier and route choice.
+    let tierChain: ChoiceCode
+    let routeChain: ChoiceCode
     let expressions: [NodeID: CompiledExpression]
 
     public init(program: Program) {
@@ -136,8 +154,8 @@ public final class CompiledProgram: Sendable {
         }
         sumOfCaps = Scoring.sumOfCaps(program)
         (hotCategories, hotRows) = Self.hot(program, lowering)
-        tierCodes = ContiguousArray(tiers.map(\.condition.code))
-        routeCodes = ContiguousArray(routes.map(\.condition.code))
+        tierChain = Chains.firstHolding(tiers.map(\.condition))
+        routeChain = Chains.firstHolding(routes.map(\.condition))
         var expressions: [NodeID: CompiledExpression] = [:]
         for (e, event) in ProgramExpressions.all(program) { expressions[e.id] = lowering.expression(e, event: event) }
         self.expressions = expressions
@@ -167,7 +185,7 @@ public final class CompiledProgram: Sendable {
                 let condition = lowering.condition(row.condition, event: nil).code
                 switch row.points {
                 case .constant(let n):
-                    rows.append(HotRow(condition: condition, points: n, pointsCode: nil))
+                    rows.append(HotRow(condition: condition, points: n))
                 case .table(let name):
                     let code: NumberCode
                     if let lookup = lowering.lookupTable(name, encode: Lowering.number, missing: Double.nan) {
@@ -175,9 +193,9 @@ public final class CompiledProgram: Sendable {
                     } else {
                         code = { _, _ in .nan }
                     }
-                    rows.append(HotRow(condition: condition, points: .nan, pointsCode: code))
+                    rows.append(HotRow(condition: condition, pointsCode: code))
                 case .expression(let e):
-                    rows.append(HotRow(condition: condition, points: .nan, pointsCode: lowering.number(e).code))
+                    rows.append(HotRow(condition: condition, pointsCode: lowering.number(e).code))
                 }
             }
             categories.append(HotCategory(index: index, max: c.max, start: start, end: rows.count))

@@ -2,11 +2,24 @@
 // whose condition holds, never colder than an escalation) and route (the
 // first whose condition holds). docs/LANGUAGE.md §9 steps 2 and 3.
 //
-// This is the hot path of `rules-bench eval`: with `explain: false` and a
-// reused `Evaluation` it allocates nothing. The explanation is recorded in
-// out-of-line functions only when asked for.
+// Two paths that must agree (the tests check that they do): the fast one
+// loops over the score rows and runs the tier and route chains, and with a
+// reused `Evaluation` allocates nothing (the points array moves into the
+// registers and back); the explaining one runs the same closures in the
+// same order and records each step.
 
 import RulesCompiler
+
+extension Registers {
+    /// `points` sized for `categories`, every entry NaN, keeping its storage.
+    static func clear(_ points: inout ContiguousArray<Double>, categories: Int) {
+        if points.count == categories {
+            for i in points.indices { points[i] = .nan }
+        } else {
+            points = ContiguousArray(repeating: .nan, count: categories)
+        }
+    }
+}
 
 extension CompiledProgram {
     /// Score, tier and route of a lead; with `explain`, why.
@@ -20,89 +33,97 @@ extension CompiledProgram {
     /// allocates nothing when `explain` is false.
     public func evaluate(_ facts: LeadFacts, into evaluation: inout Evaluation, explain: Bool = false) {
         precondition(facts.layout == ObjectIdentifier(layout), "LeadFacts built for another program")
-        evaluation.reset(categories: categories.count, tier: facts.tier)
-        evaluation.explanation = explain ? Explanation() : nil
-        score(facts, &evaluation, explain: explain)
-        chooseTier(facts, &evaluation, explain: explain)
-        chooseRoute(facts, &evaluation, explain: explain)
+        var r = Registers(points: [], score: .nan, tier: facts.tier)
+        swap(&r.points, &evaluation.points)
+        Registers.clear(&r.points, categories: categories.count)
+        if explain {
+            evaluation.explanation = explained(facts, &r, route: &evaluation.route)
+        } else {
+            if evaluation.hasExplanation { evaluation.explanation = nil }
+            scoreLoop(facts, &r)
+            r.tier = escalate(tierChain(facts, r), facts).tier
+            evaluation.route = routeChain(facts, r)
+        }
+        evaluation.score = r.score
+        evaluation.tier = r.tier
+        swap(&r.points, &evaluation.points)
     }
 
-    private func score(_ facts: LeadFacts, _ e: inout Evaluation, explain: Bool) {
-        for category in hotCategories {
+    private func scoreLoop(_ facts: LeadFacts, _ r: inout Registers) {
+        for c in hotCategories.indices {
+            let category = hotCategories[c]
             var sum = 0.0
-            for r in category.start..<category.end {
-                let row = hotRows[r]
-                guard row.condition(facts, e) == .holds else { continue }
-                let points = row.pointsCode.map { $0(facts, e) } ?? row.points
-                guard !points.isNaN else { continue }
-                if explain { recordRow(r, category, points, before: sum, &e) }
-                sum += points
+            for i in category.start..<category.end {
+                let row = hotRows[i]
+                guard row.condition(facts, r) == .holds else { continue }
+                let points = row.constant ? row.points : row.pointsCode(facts, r)
+                if !points.isNaN { sum += points }
             }
-            e.points[category.index] = Scoring.capped(sum, max: category.max)
+            r.points[category.index] = Scoring.capped(sum, max: category.max)
         }
         var total = 0.0
-        for p in e.points { total += p }
-        e.score = total
+        for p in r.points { total += p }
+        r.score = total
     }
 
-    private func chooseTier(_ facts: LeadFacts, _ e: inout Evaluation, explain: Bool) {
-        var tier: Int32 = -1
-        for (i, code) in tierCodes.enumerated() where code(facts, e) == .holds {
-            tier = Int32(i)
-            break
-        }
+    /// The tier after escalation: an escalated tier counts when it is hotter
+    /// (declared earlier) than the one the score gives.
+    private func escalate(_ tier: Int32, _ facts: LeadFacts) -> (tier: Int32, escalated: Bool) {
         let escalated = facts.escalatedTier >= 0 && (tier < 0 || facts.escalatedTier < tier)
-        if escalated { tier = facts.escalatedTier }
-        e.tier = tier
-        if explain && tier >= 0 { recordTier(Int(tier), escalated: escalated, &e) }
+        return escalated ? (facts.escalatedTier, true) : (tier, false)
     }
 
-    private func chooseRoute(_ facts: LeadFacts, _ e: inout Evaluation, explain: Bool) {
-        var route: Int32 = -1
-        for (i, code) in routeCodes.enumerated() where code(facts, e) == .holds {
-            route = Int32(i)
-            break
+    // MARK: - The explaining path
+
+    @inline(never)
+    private func explained(_ facts: LeadFacts, _ r: inout Registers, route: inout Int32) -> Explanation {
+        var explanation = Explanation()
+        explainScore(facts, &r, &explanation)
+        let (tier, escalated) = escalate(Int32(tiers.firstIndex { $0.condition.code(facts, r) == .holds } ?? -1), facts)
+        r.tier = tier
+        if tier >= 0 {
+            let t = tiers[Int(tier)]
+            explanation.tier = Explanation.TierRule(tier: t.name, source: t.definition.source,
+                                                    condition: t.condition.text, escalated: escalated)
         }
-        e.route = route
-        if explain { recordRoutes(facts, &e) }
-    }
-
-    // MARK: - Explanation (only when asked for)
-
-    @inline(never)
-    private func recordRow(_ r: Int, _ category: HotCategory, _ points: Double, before: Double, _ e: inout Evaluation) {
-        let c = categories[category.index]
-        let row = c.rows[r - category.start]
-        e.explanation?.contributions.append(Explanation.Contribution(
-            category: c.name, source: row.source, points: points,
-            counted: Scoring.counted(points, after: before, max: category.max)))
-    }
-
-    @inline(never)
-    private func recordTier(_ tier: Int, escalated: Bool, _ e: inout Evaluation) {
-        let t = tiers[tier]
-        e.explanation?.tier = Explanation.TierRule(tier: t.name, source: t.definition.source,
-                                                   condition: t.condition.text, escalated: escalated)
-    }
-
-    @inline(never)
-    private func recordRoutes(_ facts: LeadFacts, _ e: inout Evaluation) {
-        let taken = e.route >= 0 ? Int(e.route) : routes.count
-        var notTaken: [Explanation.RouteNotTaken] = []
-        for route in routes[..<taken] {
-            for part in route.conjuncts {
-                let outcome = part.truth(facts, e)
-                guard outcome != .holds else { continue }
-                notTaken.append(Explanation.RouteNotTaken(queue: route.definition.queue, source: route.definition.source,
-                                                          failed: part.text, outcome: outcome))
+        route = -1
+        for (i, candidate) in routes.enumerated() {
+            let definition = candidate.definition
+            if candidate.condition.code(facts, r) == .holds {
+                route = Int32(i)
+                explanation.route = Explanation.RouteRule(queue: definition.queue, source: definition.source,
+                                                          condition: candidate.condition.text)
                 break
             }
+            // The first part of the AND chain that does not hold (one always
+            // does not, when the whole does not).
+            let part = candidate.conjuncts.first { $0.code(facts, r) != .holds } ?? candidate.condition
+            explanation.routesNotTaken.append(Explanation.RouteNotTaken(
+                queue: definition.queue, source: definition.source, failed: part.text,
+                outcome: part.code(facts, r)))
         }
-        e.explanation?.routesNotTaken = notTaken
-        if taken < routes.count {
-            let route = routes[taken]
-            e.explanation?.route = Explanation.RouteRule(queue: route.definition.queue, source: route.definition.source,
-                                                         condition: route.condition.text)
+        return explanation
+    }
+
+    /// The score loop, recording every row that gives points.
+    private func explainScore(_ facts: LeadFacts, _ r: inout Registers, _ explanation: inout Explanation) {
+        for category in hotCategories {
+            let c = categories[category.index]
+            var sum = 0.0
+            for i in category.start..<category.end {
+                let row = hotRows[i]
+                guard row.condition(facts, r) == .holds else { continue }
+                let points = row.constant ? row.points : row.pointsCode(facts, r)
+                guard !points.isNaN else { continue }
+                explanation.contributions.append(Explanation.Contribution(
+                    category: c.name, source: c.rows[i - category.start].source, points: points,
+                    counted: Scoring.counted(points, after: sum, max: category.max)))
+                sum += points
+            }
+            r.points[category.index] = Scoring.capped(sum, max: category.max)
         }
+        var total = 0.0
+        for p in r.points { total += p }
+        r.score = total
     }
 }

@@ -5,23 +5,25 @@
 
 import RulesCompiler
 
-/// The score, tier and route of one lead. While it is being computed it is
-/// also the evaluator's register file: rows and conditions read
-/// `lead_score`, `points(c)` and `lead_tier` from it.
+/// The score, tier and route of one lead.
 public struct Evaluation: Sendable, Equatable {
     /// Capped points per category, by category index (declaration order);
     /// NaN while a category is not yet computed.
     public internal(set) var points: ContiguousArray<Double>
     /// `lead_score`: the sum of the capped categories (NaN while scoring).
     public internal(set) var score: Double
-    /// The tier index (-1 none). Before the tier step it holds the lead's
-    /// current tier from its facts, which is what `lead_tier` reads in score
-    /// rows and tier conditions.
+    /// The tier index, -1 none.
     var tier: Int32
     /// The route index, -1 none.
     var route: Int32
     /// Nil unless the evaluation was asked to explain.
-    public internal(set) var explanation: Explanation?
+    public internal(set) var explanation: Explanation? {
+        get { explained?.explanation }
+        set { explained = newValue.map(ExplanationBox.init) }
+    }
+    /// The explanation behind one pointer, so that an evaluation without one
+    /// is four words that copy and clear for free on the hot path.
+    private var explained: ExplanationBox?
 
     /// An empty evaluation, to be filled by `CompiledProgram.evaluate(_:into:)`.
     public init() {
@@ -36,17 +38,32 @@ public struct Evaluation: Sendable, Equatable {
     /// The index of the route taken in `CompiledProgram.routes`, nil when none matches.
     public var routeIndex: Int? { route >= 0 ? Int(route) : nil }
 
+    /// What conditions read after this evaluation.
+    var registers: Registers { Registers(points: points, score: score, tier: tier) }
+
     /// Clears the registers for a new lead, keeping the storage.
     mutating func reset(categories: Int, tier current: Int32) {
-        if points.count == categories {
-            for i in points.indices { points[i] = .nan }
-        } else {
-            points = ContiguousArray(repeating: .nan, count: categories)
-        }
+        Registers.clear(&points, categories: categories)
         score = .nan
         tier = current
         route = -1
     }
+}
+
+/// Holds an explanation for `Evaluation` (immutable, so sharing it is safe).
+private final class ExplanationBox: Sendable {
+    let explanation: Explanation
+    init(_ explanation: Explanation) { self.explanation = explanation }
+}
+
+extension Evaluation {
+    public static func == (a: Evaluation, b: Evaluation) -> Bool {
+        a.points == b.points && a.score == b.score && a.tier == b.tier && a.route == b.route
+            && a.explanation == b.explanation
+    }
+
+    /// Whether an explanation is attached, without copying it out.
+    var hasExplanation: Bool { explained != nil }
 }
 
 /// Why a lead got its score, tier and route.

@@ -147,12 +147,14 @@ public struct LeadFacts: Sendable {
         tier = try layout.tierIndex(snapshot.tier)
         escalatedTier = try layout.tierIndex(snapshot.escalatedTier)
         handledEvent = -1
-        for (name, value) in snapshot.fields {
-            guard let slot = layout.fields[name] else { continue }
+        // In the layout's order, so that a bad value is reported the same way
+        // in every run (a dictionary's own order changes from run to run).
+        for slot in layout.fieldOrder {
+            guard let value = snapshot.fields[slot.name] else { continue }
             try set(slot, value, layout: layout)
         }
-        for (name, stats) in snapshot.events {
-            guard let event = layout.events[name] else { continue }
+        for (event, name) in layout.eventNames.enumerated() {
+            guard let stats = snapshot.events[name] else { continue }
             try record(event, stats, name: name)
         }
         if let event = snapshot.event { try handle(event, layout: layout) }

@@ -40,6 +40,23 @@ public struct ReferenceEvaluator: Sendable {
         result.reset(categories: program.categories.count, tier: -1)
         var explanation = Explanation()
         var scope = Scope(tier: lead.tier)
+        score(lead, &scope, &result, &explanation)
+        chooseTier(lead, &scope, &result, &explanation)
+        for (i, route) in program.routes.enumerated() {
+            if truth(route.condition, lead, scope) == .holds {
+                explanation.route = Explanation.RouteRule(queue: route.queue, source: route.source,
+                                                          condition: Printer.expression(route.condition))
+                result.route = Int32(i)
+                break
+            }
+            explanation.routesNotTaken.append(whyNot(route, lead, scope))
+        }
+        result.explanation = explain ? explanation : nil
+        return result
+    }
+
+    private func score(_ lead: LeadSnapshot, _ scope: inout Scope, _ result: inout Evaluation,
+                       _ explanation: inout Explanation) {
         for index in Scoring.order(program) {
             let category = program.categories[index]
             var sum = 0.0
@@ -58,7 +75,11 @@ public struct ReferenceEvaluator: Sendable {
         for category in program.categories { total += scope.points[category.name] ?? 0 }
         scope.score = total
         result.score = total
+    }
 
+    /// The first tier that holds, unless an escalation is hotter (declared earlier).
+    private func chooseTier(_ lead: LeadSnapshot, _ scope: inout Scope, _ result: inout Evaluation,
+                            _ explanation: inout Explanation) {
         var tier = program.tiers.firstIndex { truth($0.condition, lead, scope) == .holds }
         let escalation = lead.escalatedTier.flatMap { name in program.tiers.firstIndex { $0.name == name } }
         let escalated = escalation.map { e in tier.map { e < $0 } ?? true } ?? false
@@ -70,18 +91,6 @@ public struct ReferenceEvaluator: Sendable {
         }
         scope.tier = tier.map { program.tiers[$0].name }
         result.tier = Int32(tier ?? -1)
-
-        for (i, route) in program.routes.enumerated() {
-            if truth(route.condition, lead, scope) == .holds {
-                explanation.route = Explanation.RouteRule(queue: route.queue, source: route.source,
-                                                          condition: Printer.expression(route.condition))
-                result.route = Int32(i)
-                break
-            }
-            explanation.routesNotTaken.append(whyNot(route, lead, scope))
-        }
-        result.explanation = explain ? explanation : nil
-        return result
     }
 
     private func pointsValue(_ points: ScoreCategory.Points, _ lead: LeadSnapshot, _ scope: Scope) -> Value {
@@ -106,7 +115,8 @@ public struct ReferenceEvaluator: Sendable {
             }
         }
         return Explanation.RouteNotTaken(queue: route.queue, source: route.source,
-                                         failed: Printer.expression(route.condition), outcome: .fails)
+                                         failed: Printer.expression(route.condition),
+                                         outcome: truth(route.condition, lead, scope))
     }
 
     // MARK: - Expressions
