@@ -40,13 +40,18 @@ public struct LeadReport: Sendable, Equatable {
     public let tier: String?
     public let route: Route?
     public let status: LeadStatus
+    /// The earlier lead with the same phone or email, when this one is a
+    /// duplicate (linked, never dialled).
+    public let duplicateOf: String?
     /// Score rows in scoring order, then the tier, the routes not taken and the route.
     public let explain: [Step]
 
     /// The report of an evaluation made with `explain: true`.
-    public init(leadID: String, evaluation: Evaluation, status: LeadStatus, program: CompiledProgram) {
+    public init(leadID: String, evaluation: Evaluation, status: LeadStatus, duplicateOf: String? = nil,
+                program: CompiledProgram) {
         self.leadID = leadID
         self.status = status
+        self.duplicateOf = duplicateOf
         score = evaluation.score
         categories = program.categories.enumerated().map { i, c in
             Category(name: c.name, points: evaluation.points[i], max: c.max)
@@ -94,11 +99,15 @@ public struct LeadReport: Sendable, Equatable {
                 JSONMember("dial_mode", string(r.dialMode)), JSONMember("rule", .string(r.rule)),
             ])
         } ?? .null
-        return .object([
+        var members = [
             JSONMember("lead_id", .string(leadID)), JSONMember("score", .number(score)),
             JSONMember("categories", categories), JSONMember("tier", string(tier)), JSONMember("route", route),
-            JSONMember("status", .string(status.rawValue)), JSONMember("explain", .array(explain.map(\.json))),
-        ])
+            JSONMember("status", .string(status.rawValue)),
+        ]
+        // An extension of the contract: present only for duplicates.
+        if let duplicateOf { members.append(JSONMember("duplicate_of", .string(duplicateOf))) }
+        members.append(JSONMember("explain", .array(explain.map(\.json))))
+        return .object(members)
     }
 }
 

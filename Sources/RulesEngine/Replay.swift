@@ -32,31 +32,61 @@ public struct Replay: Sendable {
     }
 
     /// The report of every history, in the order given, evaluated at `now`.
+    /// Duplicates are found across all of them first (see `duplicateLinks`).
     public func reports(_ histories: [LeadHistory], now: Int64) throws(ReplayError) -> [LeadReport] {
+        let links = Self.duplicateLinks(histories)
         var reports: [LeadReport] = []
         reports.reserveCapacity(histories.count)
-        for history in histories { reports.append(try report(history, now: now)) }
+        for history in histories {
+            reports.append(try report(history, now: now, duplicateOf: links[history.leadID]))
+        }
         return reports
     }
 
+    /// Which earlier lead each lead duplicates: leads are registered in
+    /// capture order (then lead id), so the first lead with a phone number or
+    /// email address stays the primary, as it would have live.
+    public static func duplicateLinks(_ histories: [LeadHistory]) -> [String: String] {
+        let captures = histories.compactMap { history -> Event? in
+            history.events.first { $0.event.type == LeadHistory.creation }?.event
+        }.sorted { a, b in a.at != b.at ? a.at < b.at : LeadHistory.precedes(a.leadID, b.leadID) }
+        var index = DuplicateIndex()
+        var links: [String: String] = [:]
+        for capture in captures {
+            func text(_ key: String) -> String? {
+                if case .string(let s)? = capture.data[key] { return s }
+                return nil
+            }
+            var phone: E164?
+            if let raw = text("phone"), case .success(let number) = PhoneNumber.normalize(raw: raw, country: text("country")) {
+                phone = number
+            }
+            if let match = index.register(leadID: capture.leadID, email: text("email"), phone: phone) {
+                links[capture.leadID] = match.primaryLeadID
+            }
+        }
+        return links
+    }
+
     /// One lead's report at `now`, with the explanation.
-    public func report(_ history: LeadHistory, now: Int64) throws(ReplayError) -> LeadReport {
-        let state = try self.state(history, until: now)
+    public func report(_ history: LeadHistory, now: Int64, duplicateOf: String? = nil) throws(ReplayError) -> LeadReport {
+        let state = try self.state(history, until: now, duplicateOf: duplicateOf)
         do {
             let evaluation = try engine.evaluate(state, at: now, explain: true)
             return LeadReport(leadID: history.leadID, evaluation: evaluation, status: state.status,
-                              program: engine.compiled)
+                              duplicateOf: state.duplicateOf, program: engine.compiled)
         } catch {
             throw ReplayError(leadID: history.leadID, reason: error.description)
         }
     }
 
     /// The lead's state after its events, with its timers fired up to `until`.
-    public func state(_ history: LeadHistory, until: Int64) throws(ReplayError) -> LeadState {
+    public func state(_ history: LeadHistory, until: Int64, duplicateOf: String? = nil) throws(ReplayError) -> LeadState {
         var lead = LeadRun(leadID: history.leadID)
+        let context = StepContext(duplicateOf: duplicateOf)
         for decoded in history.events {
             try fireTimers(&lead, through: decoded.event.at)
-            lead.apply(engine.step(lead.state, .event(decoded.event)))
+            lead.apply(engine.step(lead.state, .event(decoded.event), context: context))
         }
         try fireTimers(&lead, through: until)
         return lead.state ?? LeadState(id: history.leadID)
