@@ -50,12 +50,9 @@ extension Parser {
         case "HOLIDAYS": return .holidays(try parseHolidays())
         case "QUARANTINE": return .quarantine(try parseQuarantine())
         default:
-            var notes: [String] = []
-            if ["ASSIGN", "PRIORITY", "DIAL_MODE"].contains(word) {
-                notes.append("\(word) belongs inside an 'IF condition:' block, indented")
-            } else if wantsNotes, let s = Suggestion.closest(to: word, among: Keywords.declarationStarts) {
-                notes.append("did you mean '\(s)'?")
-            }
+            let notes = ["ASSIGN", "PRIORITY", "DIAL_MODE"].contains(word)
+                ? ["\(word) belongs inside an 'IF condition:' block, indented"]
+                : keywordNotes(among: Keywords.declarationStarts)
             error("E104", "unknown declaration '\(text(current))'", current.range, notes: notes)
             throw SyntaxError()
         }
@@ -298,11 +295,7 @@ extension Parser {
             try expect(.equal, "'=' after DIAL_MODE")
             kind = .dialMode(try parseName("a dial mode after 'DIAL_MODE ='"))
         } else {
-            var notes: [String] = []
-            if at(.identifier), wantsNotes, let s = Suggestion.closest(to: text(current), among: ["ASSIGN", "PRIORITY", "DIAL_MODE"]) {
-                notes.append("did you mean '\(s)'?")
-            }
-            throw failExpected("ASSIGN TO, PRIORITY = or DIAL_MODE =", notes: notes)
+            throw failExpected("ASSIGN TO, PRIORITY = or DIAL_MODE =", notes: keywordNotes(among: ["ASSIGN", "PRIORITY", "DIAL_MODE"]))
         }
         return RouteStatement(id: makeID(), range: rangeFrom(start), kind: kind)
     }
@@ -375,11 +368,7 @@ extension Parser {
             try expectKeyword("WHEN", "'WHEN' after EXIT")
             kind = .exit(try parseExpression())
         } else {
-            var notes: [String] = []
-            if at(.identifier), wantsNotes, let s = Suggestion.closest(to: text(current), among: ["CALL", "EMAIL", "SMS", "ON", "EXIT"]) {
-                notes.append("did you mean '\(s)'?")
-            }
-            throw failExpected("CALL, EMAIL, SMS, ON or EXIT WHEN in the cadence", notes: notes)
+            throw failExpected("CALL, EMAIL, SMS, ON or EXIT WHEN in the cadence", notes: keywordNotes(among: ["CALL", "EMAIL", "SMS", "ON", "EXIT"]))
         }
         return CadenceStatement(id: makeID(), range: rangeFrom(start), kind: kind)
     }
@@ -475,11 +464,7 @@ extension Parser {
             try expectKeyword("ON", "'ON' and the events that graduate the lead")
             kind = .graduate(try parseNameList("an event name"))
         } else {
-            var notes: [String] = []
-            if at(.identifier), wantsNotes, let s = Suggestion.closest(to: text(current), among: ["RELEASE", "EMAIL", "GRADUATE"]) {
-                notes.append("did you mean '\(s)'?")
-            }
-            throw failExpected("RELEASE WHEN, EMAIL ... FOR or GRADUATE ON in the quarantine", notes: notes)
+            throw failExpected("RELEASE WHEN, EMAIL ... FOR or GRADUATE ON in the quarantine", notes: keywordNotes(among: ["RELEASE", "EMAIL", "GRADUATE"]))
         }
         return QuarantineStatement(id: makeID(), range: rangeFrom(start), kind: kind)
     }

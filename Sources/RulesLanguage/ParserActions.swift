@@ -105,11 +105,8 @@ extension Parser {
             advance()
             kind = .release
         default:
-            var notes: [String] = []
-            if wantsNotes, let s = Suggestion.closest(to: word, among: Keywords.actionStarts) {
-                notes.append("did you mean '\(s)'?")
-            }
-            error("E106", "unknown action '\(text(current))'", current.range, notes: notes)
+            error("E106", "unknown action '\(text(current))'", current.range,
+                  notes: keywordNotes(among: Keywords.actionStarts))
             throw SyntaxError()
         }
         return Action(id: makeID(), range: rangeFrom(start), kind: kind)

@@ -136,6 +136,15 @@ public struct Parser {
     /// kept, so the costly "did you mean" search can be skipped.
     var wantsNotes: Bool { diagnostics.items.count < diagnostics.limit }
 
+    /// "did you mean" for the current word among the keywords the grammar
+    /// expects here; empty when none is close or notes are no longer kept.
+    func keywordNotes(among keywords: [String]) -> [String] {
+        guard at(.identifier), wantsNotes, let s = Suggestion.closest(to: text(current), among: keywords) else {
+            return []
+        }
+        return ["did you mean '\(s)'?"]
+    }
+
     mutating func error(_ code: String, _ message: String, _ range: SourceRange, notes: [String] = []) {
         diagnostics.append(Diagnostic(file: file, range: range, severity: .error, code: code,
                                       message: message, notes: notes))
