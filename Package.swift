@@ -10,22 +10,34 @@ let package = Package(
         .library(name: "RulesLanguage", targets: ["RulesLanguage"]),
         .library(name: "RulesCompiler", targets: ["RulesCompiler"]),
         .library(name: "RulesEngine", targets: ["RulesEngine"]),
+        .library(name: "Scheduler", targets: ["Scheduler"]),
+        .library(name: "RulesTesting", targets: ["RulesTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         .target(name: "RulesLanguage"),
         .target(name: "RulesCompiler", dependencies: ["RulesLanguage"]),
         .target(name: "RulesEngine", dependencies: ["RulesCompiler", "RulesLanguage"]),
+        // The timing wheel, clocks and the drivers that run the engine on them.
+        .target(name: "Scheduler", dependencies: ["RulesEngine", "RulesCompiler", "RulesLanguage"]),
+        // `rules test`: YAML test files run through the scheduler on a virtual clock.
+        .target(name: "RulesTesting", dependencies: [
+            "Scheduler", "RulesEngine", "RulesCompiler", "RulesLanguage",
+            .product(name: "Yams", package: "Yams"),
+        ]),
         .target(name: "RulesCLI", dependencies: [
-            "RulesLanguage", "RulesCompiler", "RulesEngine",
+            "RulesLanguage", "RulesCompiler", "RulesEngine", "Scheduler", "RulesTesting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "rules", dependencies: ["RulesCLI"]),
         // `swift run -c release rules-bench check`: see docs/BENCHMARKS.md.
         .executableTarget(name: "rules-bench", dependencies: [
-            "RulesLanguage", "RulesCompiler", "RulesEngine",
+            "RulesLanguage", "RulesCompiler", "RulesEngine", "Scheduler",
+            .product(name: "HeapModule", package: "swift-collections"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // RulesCompiler: the fuzz and bad-input tests run Compiler.compile too.
@@ -34,6 +46,12 @@ let package = Package(
         .testTarget(name: "RulesCompilerTests", dependencies: ["RulesCompiler", "RulesLanguage"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "RulesEngineTests", dependencies: ["RulesEngine", "RulesCompiler", "RulesLanguage"]),
+        // The differential test runs the wheel against swift-collections' Heap.
+        .testTarget(name: "SchedulerTests", dependencies: [
+            "Scheduler", "RulesEngine", "RulesCompiler", "RulesLanguage",
+            .product(name: "HeapModule", package: "swift-collections"),
+        ]),
+        .testTarget(name: "RulesTestingTests", dependencies: ["RulesTesting", "Scheduler", "RulesEngine", "RulesCompiler"]),
         // The CLI tests run the built `rules` binary and read their fixtures
         // from the source tree (golden files are re-recorded there).
         .testTarget(name: "RulesCLITests", dependencies: ["RulesCLI", "RulesCompiler", "RulesLanguage"],

@@ -64,4 +64,8 @@ public enum TimerRequest: Sendable, Hashable {
     /// Withdraw every task of the lead not yet delivered whose kind is in
     /// `kinds` (an opt-out or DNC takes effect for tasks already scheduled).
     case cancelTasks(leadID: String, kinds: Set<TaskKind>, reason: String)
+    /// Withdraw one task not yet delivered, by id: re-planning (a lead that
+    /// turns hot no longer needs its pending warm dial; a disposition
+    /// replaces the next cadence call).
+    case cancelTask(id: String, reason: String)
 }

@@ -130,7 +130,7 @@ private struct LeadRun {
                 timers.append(firing)
             case .cancel(let id):
                 timers.removeAll { $0.id == id }
-            case .cancelTasks:
+            case .cancelTasks, .cancelTask:
                 break  // eval keeps no tasks
             }
         }

@@ -98,6 +98,7 @@ struct Driver {
             case .set(let firing): pendingTimers.append(firing)
             case .cancel(let id): pendingTimers.removeAll { $0.id == id }
             case .cancelTasks(_, let kinds, _): live.removeAll { kinds.contains($0.kind) && $0.due >= now }
+            case .cancelTask(let id, _): live.removeAll { $0.id == id && $0.due >= now }
             }
         }
         live += r.tasks
