@@ -32,6 +32,7 @@ let package = Package(
         .target(name: "RulesCLI", dependencies: [
             "RulesLanguage", "RulesCompiler", "RulesEngine", "Scheduler", "RulesTesting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "rules", dependencies: ["RulesCLI"]),
         // `swift run -c release rules-bench check`: see docs/BENCHMARKS.md.
