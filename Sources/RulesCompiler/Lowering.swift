@@ -148,19 +148,25 @@ extension Checker {
         guard let days = cadenceDays(d) else { return nil }
         var calls: [CadenceDefinition.Calls] = [], sequences: [CadenceDefinition.Sequence] = []
         var triggers: [TriggerDefinition] = [], exits: [Expr] = []
+        var callEvery: CalendarSpan?
         for statement in d.statements {
             switch statement.kind {
             case .callsPerWeek(let low, let high):
                 if let range = callsPerWeek(low, high) { calls.append(.perWeek(min: range.lowerBound, max: range.upperBound)) }
             case .callEvery(let every):
-                if let ms = constantDuration(every) { calls.append(.every(milliseconds: ms)) }
+                if let ms = constantDuration(every) {
+                    calls.append(.every(milliseconds: ms))
+                    callEvery = callEvery ?? CalendarSpan(constant: every)
+                }
             case .email(let templates, let every):
                 if let ms = constantDuration(every) {
-                    sequences.append(.init(channel: .email, templates: templates.map(\.name), everyMilliseconds: ms))
+                    sequences.append(.init(channel: .email, templates: templates.map(\.name), everyMilliseconds: ms,
+                                           every: CalendarSpan(constant: every)))
                 }
             case .sms(let template, let every):
                 if let ms = constantDuration(every) {
-                    sequences.append(.init(channel: .sms, templates: [template.name], everyMilliseconds: ms))
+                    sequences.append(.init(channel: .sms, templates: [template.name], everyMilliseconds: ms,
+                                           every: CalendarSpan(constant: every)))
                 }
             case .trigger(let t): triggers.append(lowerTrigger(t, cadence: d.name.name, ref.file))
             case .exit(let condition): exits.append(condition)
@@ -168,7 +174,8 @@ extension Checker {
         }
         return CadenceDefinition(name: d.name.name, firstDay: days.lowerBound, lastDay: days.upperBound,
                                  condition: d.condition, calls: calls, sequences: sequences, triggers: triggers,
-                                 exitConditions: exits, source: SourceRef(file: ref.file, range: d.header))
+                                 exitConditions: exits, source: SourceRef(file: ref.file, range: d.header),
+                                 callEvery: callEvery)
     }
 
     private func lowerQuarantine(_ d: QuarantineDecl, _ ref: SourceRef) -> QuarantineDefinition? {
