@@ -56,6 +56,7 @@ extension Step {
               }) else { return }
         var task = issued[other].task
         task.deadline = min(task.deadline ?? deadline, deadline)
+        issued[other].draft.role = .tierDial
         explain(issued[t].task.rule, "the tier's dial is covered by the dial of \(task.rule) "
                 + "(\(task.queue ?? "")), which takes its deadline")
         issued[other].task = task
