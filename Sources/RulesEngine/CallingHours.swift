@@ -11,8 +11,8 @@
 // Business days are the declared BUSINESS DAYS minus the holidays of the
 // HOLIDAYS file for every country and for the lead's own country. Holidays
 // do not close the calling windows: a call already due on a holiday (a
-// callback the lead asked for) is still made; only NEXT BUSINESS DAY and
-// cadence spreading pass over them.
+// callback the lead asked for) is still made; only the choice of a business
+// day (NEXT BUSINESS DAY, cadence call days) passes over them.
 
 import Foundation
 import RulesCompiler
