@@ -13,7 +13,12 @@ struct ExpectationChecker {
     let time: TimeText
 
     func check(_ x: PlannedExpectation) -> [TestFailure] {
-        let at = "\(Self.written(x.expectation.at.value)) = \(time.describe(x.at))"
+        let at: String
+        if case .offset = x.expectation.at.value {
+            at = time.describe(x.at)
+        } else {
+            at = "\(Self.written(x.expectation.at.value)) = \(time.describe(x.at))"
+        }
         func failure(_ check: Check, expected: String, got: String, rules: [String] = [],
                      notes: [String] = []) -> TestFailure {
             TestFailure(mark: check.mark, leadID: x.leadID, at: at, check: check.key, expected: expected, got: got,
@@ -117,8 +122,7 @@ struct ExpectationChecker {
     static func written(_ t: TestTime) -> String {
         switch t {
         case .absolute(let ms): Timestamp.format(ms)
-        case .offset(let days, let ms):
-            "+" + (days > 0 ? "\(days)d" : "") + (ms > 0 || days == 0 ? TimeText.offset(ms).dropFirst() : "")
+        case .offset(let days, let ms): "+\(days)d" + (ms == 0 ? "" : TimeText.offset(ms).dropFirst())
         case .local(let l): l.description
         }
     }

@@ -112,7 +112,7 @@ enum Messages {
     }
 
     static func noPlaybook(_ directory: String) -> TestIssue {
-        TestIssue(.start, "no 'rules:' given and no *.rules files in \(directory) or a directory above it")
+        TestIssue(.start, "no 'rules:' given and no *.rules files in \(directory) or its parent directory")
     }
 
     static func rulesDoNotCompile(_ directory: String, errors: Int, _ mark: TestMark) -> TestIssue {

@@ -1,8 +1,8 @@
 // The playbook a test file runs against: `rules:` (relative to the test
-// file) or, by default, the nearest directory holding *.rules files,
-// starting with the test file's own and going up (rules/tests/*.yaml test
-// rules/); `files:` keeps only some of its files. Compiled once per run for
-// all the test files that name the same rules.
+// file) or, by default, the test file's directory or its parent, whichever
+// first holds *.rules files (rules/tests/*.yaml test rules/); `files:`
+// keeps only some of its files. Compiled once per run for all the test
+// files that name the same rules.
 
 import Foundation
 import RulesCompiler
@@ -100,18 +100,15 @@ public final class PlaybookCache: @unchecked Sendable {
         return .success(Playbook(path: root, program: program, compiled: CompiledProgram(program: program)))
     }
 
-    /// The nearest directory at or above `directory` with *.rules files directly in it.
+    /// The test file's directory, or else its parent, when it has *.rules
+    /// files directly in it. No further: a search up the tree could pick
+    /// up an unrelated directory of rules far from the tests.
     static func nearestPlaybook(from directory: String) -> String? {
-        var current = directory
-        for _ in 0..<64 {
-            let entries = (try? FileManager.default.contentsOfDirectory(atPath: current)) ?? []
+        for candidate in [directory, PathText.normalize(PathText.join(directory, ".."))] {
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: candidate)) ?? []
             if entries.contains(where: { $0.hasSuffix(SourceLoader.fileExtension) && !$0.hasPrefix(".") }) {
-                return current
+                return candidate
             }
-            let parent = PathText.normalize(PathText.join(current, ".."))
-            let absolute = URL(fileURLWithPath: current).standardizedFileURL.path
-            if absolute == "/" || parent == current { return nil }
-            current = parent
         }
         return nil
     }

@@ -36,7 +36,7 @@ struct TaskCheck {
                 let found = issued.map(\.task).filter { matches(m, $0) }
                 if !found.isEmpty {
                     out.append(Failure(mark: m.matcher.mark, expected: "no " + describe(m),
-                                       got: "\(found.count) issued: " + found.map(describe).joined(separator: "; "),
+                                       got: "\(found.count) issued:" + Self.lines(found.map(describe)),
                                        rules: found.map { "\($0.rule): \($0.reason)" }, notes: []))
                 }
             default:
@@ -47,21 +47,28 @@ struct TaskCheck {
     }
 
     private func missing(_ m: PlannedMatcher, among tasks: [LeadTask], found: [LeadTask], what: String) -> Failure {
+        let kind = m.matcher.kind.rawValue
         let sameKind = tasks.filter { $0.kind == m.matcher.kind }
         let got: String
         if let count = m.matcher.count {
-            got = "\(found.count) matching" + (found.isEmpty ? "" : ": " + found.map(describe).joined(separator: "; "))
+            got = "\(found.count) matching" + Self.lines(found.map(describe))
             return Failure(mark: m.matcher.mark, expected: "\(count) × " + describe(m), got: got,
                            rules: found.map { "\($0.rule): \($0.reason)" }, notes: droppedNotes(m.matcher.kind))
         }
-        if sameKind.isEmpty {
-            got = tasks.isEmpty ? "no \(what) task at all" : "no \(what) \(m.matcher.kind.rawValue) task; \(what): "
-                + tasks.map(describe).joined(separator: "; ")
+        if tasks.isEmpty {
+            got = "no task \(what)"
+        } else if sameKind.isEmpty {
+            got = "no \(kind) task \(what); \(what):" + Self.lines(tasks.map(describe))
         } else {
-            got = "\(what): " + sameKind.map(describe).joined(separator: "; ")
+            got = "no match among the \(kind) tasks \(what):" + Self.lines(sameKind.map(describe))
         }
         return Failure(mark: m.matcher.mark, expected: describe(m), got: got,
                        rules: sameKind.map { "\($0.rule): \($0.reason)" }, notes: droppedNotes(m.matcher.kind))
+    }
+
+    /// One task per line, under the first line of a failure.
+    static func lines(_ items: [String]) -> String {
+        items.map { "\n  " + $0 }.joined()
     }
 
     /// The engine's explanation of tasks of this kind it did not issue, or moved.

@@ -21,22 +21,24 @@ public enum TestFileReader {
         "completed": .completed,
     ]
 
-    /// The file at `path` read from `bytes`, or every issue found in it.
-    public static func read(_ bytes: [UInt8], path: String) -> Result<TestFile, TestIssues> {
+    /// What was read of the file at `path`, and every issue found in it.
+    /// The file is nil when the YAML itself could not be read; with other
+    /// issues it holds what could be read, so later checks can report more.
+    public static func read(_ bytes: [UInt8], path: String) -> (file: TestFile?, issues: [TestIssue]) {
         var body = bytes[...]
         if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
         guard let text = String(validating: body, as: UTF8.self) else {
-            return .failure(TestIssues([Messages.invalidUTF8(firstInvalidLine(body)).at(path)]))
+            return (nil, [Messages.invalidUTF8(firstInvalidLine(body)).at(path)])
         }
         let root: YAMLValue
         switch YAMLDocument.parse(text) {
-        case .failure(let issue): return .failure(TestIssues([issue.at(path)]))
-        case .success(nil): return .failure(TestIssues([Messages.emptyFile().at(path)]))
+        case .failure(let issue): return (nil, [issue.at(path)])
+        case .success(nil): return (nil, [Messages.emptyFile().at(path)])
         case .success(let value?): root = value
         }
         var issues = IssueList()
         let file = read(root, path: path, &issues)
-        return issues.isEmpty ? .success(file) : .failure(TestIssues(issues.sorted(path: path)))
+        return (file, issues.sorted(path: path))
     }
 
     private static func firstInvalidLine(_ bytes: ArraySlice<UInt8>) -> TestMark {

@@ -32,12 +32,6 @@ public struct TestIssue: Error, Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// Every issue that kept a test file from being read, in position order.
-public struct TestIssues: Error, Sendable, Hashable {
-    public let issues: [TestIssue]
-    public init(_ issues: [TestIssue]) { self.issues = issues }
-}
-
 /// The issues of one file, kept in position order.
 struct IssueList {
     private(set) var items: [TestIssue] = []

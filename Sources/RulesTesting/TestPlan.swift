@@ -96,11 +96,12 @@ struct TestPlanner {
     private func clock(_ test: TestCase, _ issues: inout IssueList) -> (Int64, TimeZone)? {
         var zone = TestTime.utc
         if let z = test.zone ?? file.zone {
-            guard let found = TimeZone(identifier: z.value) else {
+            // An unknown zone is reported; UTC stands in so the rest is still checked.
+            if let found = TimeZone(identifier: z.value) {
+                zone = found
+            } else {
                 issues.add(Messages.unknownZone(z.value, z.mark))
-                return nil
             }
-            zone = found
         }
         guard let start = test.start ?? file.start else {
             issues.add(Messages.noStart(test.mark, test: test.name))

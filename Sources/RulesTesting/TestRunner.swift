@@ -34,18 +34,19 @@ public struct TestRunner {
 
     /// Runs a test file given as bytes (`path` locates its playbook).
     public func run(bytes: [UInt8], path: String) -> FileResult {
-        switch TestFileReader.read(bytes, path: path) {
-        case .failure(let failure): return FileResult(path: path, issues: failure.issues)
-        case .success(let file): return run(file)
-        }
+        let (file, issues) = TestFileReader.read(bytes, path: path)
+        guard let file else { return FileResult(path: path, issues: issues) }
+        return run(file, readIssues: issues)
     }
 
-    public func run(_ file: TestFile) -> FileResult {
+    /// Runs a file that was read; `readIssues` are the reader's, and stop
+    /// the tests from running but not the checks against the playbook.
+    public func run(_ file: TestFile, readIssues: [TestIssue] = []) -> FileResult {
         var result = FileResult(path: file.path)
         let playbook: Playbook
         switch playbooks.playbook(for: file) {
         case .failure(let failure):
-            result.issues = failure.issues
+            result.issues = Self.merged(readIssues, failure.issues)
             result.diagnostics = failure.diagnostics
             result.droppedDiagnostics = failure.dropped
             return result
@@ -55,16 +56,23 @@ public struct TestRunner {
         var issues = IssueList()
         var planned: [PlannedTest] = []
         for test in file.tests where selected(test) {
-            var own = IssueList()
-            if let plan = planner.plan(test, &own), own.isEmpty { planned.append(plan) }
-            issues.add(contentsOf: own)
+            if let plan = planner.plan(test, &issues) { planned.append(plan) }
         }
-        result.issues = issues.sorted(path: file.path)
+        result.issues = Self.merged(readIssues, issues.sorted(path: file.path))
         // A file with bad input runs none of its tests: its results would mislead.
         guard result.issues.isEmpty else { return result }
         let engine = playbook.engine
         result.tests = planned.map { run($0, engine: engine) }
         return result
+    }
+
+    /// Both lists in position order, each issue once.
+    static func merged(_ a: [TestIssue], _ b: [TestIssue]) -> [TestIssue] {
+        var seen = Set<TestIssue>()
+        return (a + b).enumerated()
+            .sorted { ($0.element.mark, $0.offset) < ($1.element.mark, $1.offset) }
+            .map(\.element)
+            .filter { seen.insert($0).inserted }
     }
 
     private func selected(_ test: TestCase) -> Bool {
