@@ -69,7 +69,7 @@ public struct TestReport {
         var out = ""
         for file in files where !file.issues.isEmpty || !file.diagnostics.isEmpty {
             if !file.diagnostics.isEmpty {
-                out += DiagnosticRenderer(color: color).render(file.diagnostics, dropped: file.droppedDiagnostics)
+                out += DiagnosticRenderer(maxDiagnostics: 20, color: color).render(file.diagnostics, dropped: file.droppedDiagnostics)
             }
             for issue in file.issues { out += issue.description + "\n" }
         }
