@@ -48,6 +48,9 @@ extension TestFileReader {
                 .map(Check.Kind.quarantine)
         case "tasks", "no_tasks", "pending":
             guard let items = fields.list(key, &issues) else { return nil }
+            if items.isEmpty && key == "no_tasks", let mark = fields.keyMark(key) {
+                issues.add(Messages.emptyNoTasks(mark))
+            }
             let matchers = items.compactMap { readMatcher($0, key: key, &issues) }
             switch key {
             case "tasks": return .tasks(matchers)

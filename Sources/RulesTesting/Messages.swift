@@ -77,6 +77,10 @@ enum Messages {
                   + "status, cadence, quarantine, tasks, no_tasks, pending")
     }
 
+    static func emptyNoTasks(_ mark: TestMark) -> TestIssue {
+        TestIssue(mark, "'no_tasks': the list is empty, so it checks nothing; to expect no task at all write 'tasks: []'")
+    }
+
     static func duplicateTestName(_ name: String, first: TestMark, _ mark: TestMark) -> TestIssue {
         TestIssue(mark, "a test named '\(name)' already exists at line \(first.line)")
     }

@@ -22,6 +22,9 @@ struct TaskCheck {
     func failures(_ check: Check, _ matchers: [PlannedMatcher], issued: [IssuedTestTask],
                   pending: [LeadTask]) -> [Failure] {
         var out: [Failure] = []
+        if matchers.isEmpty, let none = nothingExpected(check, issued: issued.map(\.task), pending: pending) {
+            out.append(none)
+        }
         for m in matchers {
             switch check.kind {
             case .tasks:
@@ -44,6 +47,20 @@ struct TaskCheck {
             }
         }
         return out
+    }
+
+    /// `tasks: []` and `pending: []`: there must be none at all.
+    private func nothingExpected(_ check: Check, issued: [LeadTask], pending: [LeadTask]) -> Failure? {
+        let (tasks, what): ([LeadTask], String)
+        switch check.kind {
+        case .tasks: (tasks, what) = (issued, "issued")
+        case .pending: (tasks, what) = (pending, "pending")
+        default: return nil
+        }
+        guard !tasks.isEmpty else { return nil }
+        return Failure(mark: check.mark, expected: "no task \(what)",
+                       got: "\(tasks.count) \(what):" + Self.lines(tasks.map(describe)),
+                       rules: tasks.map { "\($0.rule): \($0.reason)" }, notes: [])
     }
 
     private func missing(_ m: PlannedMatcher, among tasks: [LeadTask], found: [LeadTask], what: String) -> Failure {
