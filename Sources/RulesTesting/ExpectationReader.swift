@@ -102,7 +102,7 @@ extension TestFileReader {
         m.due = fields.time("due", &issues)
         m.deadline = fields.time("deadline", &issues)
         m.within = fields.duration("within", &issues) ?? 0
-        m.count = fields.count("count", &issues)
+        m.count = fields.countRange("count", &issues)
         m.slaBreach = fields.bool("sla_breach", &issues)
         return m
     }

@@ -94,6 +94,10 @@ enum Messages {
         TestIssue(mark, "'\(key)': must be a whole number, 0 or more")
     }
 
+    static func badCount(_ key: String, _ mark: TestMark) -> TestIssue {
+        TestIssue(mark, "'\(key)': expected a whole number such as 2, or a range such as 2-3")
+    }
+
     // MARK: - Against the playbook
 
     static func unknownName(_ what: String, _ name: String, among: some Sequence<String>, _ mark: TestMark,

@@ -30,7 +30,7 @@ struct TaskCheck {
             case .tasks:
                 let tasks = issued.map(\.task)
                 let found = tasks.filter { matches(m, $0) }
-                let ok = m.matcher.count.map { found.count == $0 } ?? !found.isEmpty
+                let ok = m.matcher.count.map { $0.contains(found.count) } ?? !found.isEmpty
                 if !ok { out.append(missing(m, among: tasks, found: found, what: "issued")) }
             case .pending:
                 let found = pending.filter { matches(m, $0) }
@@ -69,7 +69,8 @@ struct TaskCheck {
         let got: String
         if let count = m.matcher.count {
             got = "\(found.count) matching" + Self.lines(found.map(describe))
-            return Failure(mark: m.matcher.mark, expected: "\(count) × " + describe(m), got: got,
+            let times = count.count == 1 ? "\(count.lowerBound)" : "\(count.lowerBound) to \(count.upperBound)"
+            return Failure(mark: m.matcher.mark, expected: "\(times) × " + describe(m), got: got,
                            rules: found.map { "\($0.rule): \($0.reason)" }, notes: droppedNotes(m.matcher.kind))
         }
         if tasks.isEmpty {

@@ -114,7 +114,7 @@ public struct TaskMatcher: Sendable {
     public var deadline: Located<TestTime>?
     /// Tolerance on `due` and `deadline`, ms.
     public var within: Int64 = 0
-    /// Exactly this many tasks match; nil means at least one.
-    public var count: Int?
+    /// How many tasks must match (`count: 2` or `count: 2-3`); nil means at least one.
+    public var count: ClosedRange<Int>?
     public var slaBreach: Bool?
 }

@@ -90,6 +90,19 @@ struct YAMLFields {
         return n
     }
 
+    /// `3` or `2-3`: whole numbers, 0 or more, the first not above the second.
+    func countRange(_ key: String, _ issues: inout IssueList) -> ClosedRange<Int>? {
+        guard let value = self[key] else { return nil }
+        if case .scalar(let s, true, _) = value {
+            let parts = s.split(separator: "-", omittingEmptySubsequences: false)
+                .map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            if parts.count == 1, let n = parts[0], n >= 0 { return n...n }
+            if parts.count == 2, let a = parts[0], let b = parts[1], a >= 0, a <= b { return a...b }
+        }
+        issues.add(Messages.badCount(key, value.mark))
+        return nil
+    }
+
     func bool(_ key: String, _ issues: inout IssueList) -> Bool? {
         guard let value = self[key] else { return nil }
         if case .scalar(let s, true, _) = value {
