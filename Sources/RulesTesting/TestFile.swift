@@ -39,6 +39,9 @@ public struct TestCase: Sendable {
     /// `skip:`: the reason the test is not run yet.
     public var skip: String?
     public var events: [TestEventSpec] = []
+    /// The lead of every event written, including those with errors (so
+    /// their expectations are not reported again); nil is the test's lead.
+    public var eventLeads: [String?] = []
     public var expectations: [Expectation] = []
 
     public static let defaultLeadID = "L1"

@@ -89,6 +89,10 @@ public enum TestFileReader {
         test.skip = fields.text("skip", &issues)?.value
         if let lead = fields.text("lead_id", &issues) { test.leadID = lead.value }
         for item in fields.list("events", &issues) ?? [] {
+            if case .mapping(let pairs, _) = item {
+                let lead = pairs.first { $0.key == "lead_id" }
+                test.eventLeads.append(lead.flatMap { if case .scalar(let s, _, _) = $0.value { s } else { nil } })
+            }
             if let event = readEvent(item, &issues) { test.events.append(event) }
         }
         if let expect = fields.required("expect", &issues) {

@@ -57,7 +57,9 @@ struct TestPlanner {
         for spec in test.events { if let id = spec.id { usedIDs[id.value] = usedIDs[id.value] ?? id.mark } }
         var seenIDs: [String: TestMark] = [:]
         var previous: (at: Int64, mark: TestMark)?
-        var leads = Set<String>()
+        // Every lead an event names, even one whose event has an error: that
+        // error is reported once, not again at each expectation of the lead.
+        let leads = Set(test.eventLeads.map { $0 ?? test.leadID })
         for (i, spec) in test.events.enumerated() {
             let id = spec.id?.value ?? generatedID(i, used: usedIDs)
             if let first = seenIDs[id], let mark = spec.id?.mark {
@@ -72,7 +74,6 @@ struct TestPlanner {
                 issues.add(Messages.eventsOutOfOrder(spec.at.mark, previous: previous.mark))
             }
             previous = (event.at, spec.at.mark)
-            leads.insert(lead)
             steps.append((.event(event), steps.count))
         }
         for expectation in test.expectations {
