@@ -17,6 +17,7 @@ extension TestFileReader {
             guard let mark = fields.keyMark(key), let kind = readCheck(key, fields, &issues) else { continue }
             expectation.checks.append(Check(key: key, mark: mark, kind: kind))
         }
+        expectation.checks.sort { $0.mark < $1.mark }  // failures in the order they are written
         let checked = expectKeys.dropFirst(3).contains { fields.has($0) }
         if !checked { issues.add(Messages.noChecks(value.mark)) }
         return at == nil ? nil : expectation
