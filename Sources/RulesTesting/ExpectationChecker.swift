@@ -12,6 +12,22 @@ struct ExpectationChecker {
     let driver: any TestDriver
     let time: TimeText
 
+    /// One check that did not hold, before it is placed in its expectation.
+    struct Mismatch {
+        var mark: TestMark?
+        var expected: String
+        var got: String
+        var rules: [String] = []
+        var notes: [String] = []
+    }
+
+    /// What the lead is at the expectation's time, as the checks read it.
+    struct Snapshot {
+        let report: LeadReport
+        let state: LeadState
+        let facts: LeadFactsView
+    }
+
     func check(_ x: PlannedExpectation) -> [TestFailure] {
         let at: String
         if case .offset = x.expectation.at.value {
@@ -19,76 +35,70 @@ struct ExpectationChecker {
         } else {
             at = "\(Self.written(x.expectation.at.value)) = \(time.describe(x.at))"
         }
-        func failure(_ check: Check, expected: String, got: String, rules: [String] = [],
-                     notes: [String] = []) -> TestFailure {
-            TestFailure(mark: check.mark, leadID: x.leadID, at: at, check: check.key, expected: expected, got: got,
-                        rules: rules, notes: notes)
+        func failure(_ check: Check, _ m: Mismatch) -> TestFailure {
+            TestFailure(mark: m.mark ?? check.mark, leadID: x.leadID, at: at, check: check.key, expected: m.expected,
+                        got: m.got, rules: m.rules, notes: m.notes)
         }
         guard let state = driver.state(of: x.leadID) else {
-            return x.expectation.checks.map { failure($0, expected: "a lead \(x.leadID)", got: "no such lead yet") }
+            return x.expectation.checks.map { failure($0, Mismatch(expected: "a lead \(x.leadID)", got: "no such lead yet")) }
         }
-        let report: LeadReport
+        let snapshot: Snapshot
         do {
             let evaluation = try engine.evaluate(state, at: x.at, explain: true)
-            report = LeadReport(leadID: x.leadID, evaluation: evaluation, status: state.status, program: engine.compiled)
+            let report = LeadReport(leadID: x.leadID, evaluation: evaluation, status: state.status,
+                                    program: engine.compiled)
+            snapshot = Snapshot(report: report, state: state,
+                                facts: LeadFactsView(report: report, state: state, history: driver.history(of: x.leadID)))
         } catch {
-            return x.expectation.checks.map { failure($0, expected: "an evaluation", got: "error: \(error)") }
+            return x.expectation.checks.map { failure($0, Mismatch(expected: "an evaluation", got: "error: \(error)")) }
         }
-        var failures: [TestFailure] = []
-        for (i, check) in x.expectation.checks.enumerated() {
-            let facts = LeadFactsView(report: report, state: state, history: driver.history(of: x.leadID))
+        return x.expectation.checks.enumerated().flatMap { i, check in
+            mismatches(check, x.matchers[i], x, snapshot).map { failure(check, $0) }
+        }
+    }
+
+    private func mismatches(_ check: Check, _ matchers: [PlannedMatcher], _ x: PlannedExpectation,
+                            _ s: Snapshot) -> [Mismatch] {
+        let (report, state, facts) = (s.report, s.state, s.facts)
+        switch check.kind {
+        case .score(let want):
+            guard !Self.same(report.score, want) else { return [] }
+            return [Mismatch(expected: Self.number(want), got: Self.number(report.score),
+                             rules: facts.scoreRules(category: nil))]
+        case .categories(let wants):
+            return wants.compactMap { want in
+                let got = report.categories.first { $0.name == want.value.name }?.points ?? 0
+                guard !Self.same(got, want.value.points) else { return nil }
+                return Mismatch(mark: want.mark, expected: "\(want.value.name) \(Self.number(want.value.points))",
+                                got: "\(want.value.name) \(Self.number(got))",
+                                rules: facts.scoreRules(category: want.value.name))
+            }
+        case .tier(let want):
+            guard want?.value != report.tier else { return [] }
+            return [Mismatch(expected: want?.value ?? "no tier", got: report.tier ?? "no tier", rules: facts.tierRules)]
+        case .route(let want):
+            guard let (expected, got) = routeFailure(want, report, facts) else { return [] }
+            return [Mismatch(expected: expected, got: got, rules: facts.routeRules)]
+        case .status(let want):
+            guard want != state.status else { return [] }
+            return [Mismatch(expected: want.rawValue, got: state.status.rawValue, rules: facts.statusRules(state.status))]
+        case .cadence(let want):
+            guard want?.value != state.cadence else { return [] }
+            return [Mismatch(expected: want?.value ?? "no cadence", got: state.cadence ?? "no cadence",
+                             rules: facts.lines(containing: "cadence"))]
+        case .quarantine(let want):
+            guard want != state.quarantine?.phase else { return [] }
+            return [Mismatch(expected: Self.phase(want), got: Self.phase(state.quarantine?.phase),
+                             rules: facts.lines(containing: "quarantine") + facts.lines(containing: "graduat"))]
+        case .tasks, .noTasks, .pending:
+            let issued = driver.issued.filter {
+                $0.task.leadID == x.leadID && $0.issuedAt >= x.since && $0.issuedAt <= x.at
+            }
             let tasks = TaskCheck(time: time, history: facts.history)
-            switch check.kind {
-            case .score(let want):
-                if !Self.same(report.score, want) {
-                    failures.append(failure(check, expected: Self.number(want), got: Self.number(report.score),
-                                            rules: facts.scoreRules(category: nil)))
-                }
-            case .categories(let wants):
-                for want in wants {
-                    let got = report.categories.first { $0.name == want.value.name }?.points ?? 0
-                    guard !Self.same(got, want.value.points) else { continue }
-                    var f = failure(check, expected: "\(want.value.name) \(Self.number(want.value.points))",
-                                    got: "\(want.value.name) \(Self.number(got))",
-                                    rules: facts.scoreRules(category: want.value.name))
-                    f.mark = want.mark
-                    failures.append(f)
-                }
-            case .tier(let want):
-                if want?.value != report.tier {
-                    failures.append(failure(check, expected: want?.value ?? "no tier", got: report.tier ?? "no tier",
-                                            rules: facts.tierRules))
-                }
-            case .route(let want):
-                if let f = routeFailure(want, report, facts) { failures.append(failure(check, expected: f.0, got: f.1, rules: facts.routeRules)) }
-            case .status(let want):
-                if want != state.status {
-                    failures.append(failure(check, expected: want.rawValue, got: state.status.rawValue,
-                                            rules: facts.statusRules(state.status)))
-                }
-            case .cadence(let want):
-                if want?.value != state.cadence {
-                    failures.append(failure(check, expected: want?.value ?? "no cadence", got: state.cadence ?? "no cadence",
-                                            rules: facts.lines(containing: "cadence")))
-                }
-            case .quarantine(let want):
-                if want != state.quarantine?.phase {
-                    failures.append(failure(check, expected: Self.phase(want), got: Self.phase(state.quarantine?.phase),
-                                            rules: facts.lines(containing: "quarantine") + facts.lines(containing: "graduat")))
-                }
-            case .tasks, .noTasks, .pending:
-                let issued = driver.issued.filter {
-                    $0.task.leadID == x.leadID && $0.issuedAt >= x.since && $0.issuedAt <= x.at
-                }
-                let pending = driver.pendingTasks(of: x.leadID)
-                for f in tasks.failures(check, x.matchers[i], issued: issued, pending: pending) {
-                    var out = failure(check, expected: f.expected, got: f.got, rules: f.rules, notes: f.notes)
-                    out.mark = f.mark
-                    failures.append(out)
-                }
+            return tasks.failures(check, matchers, issued: issued, pending: driver.pendingTasks(of: x.leadID)).map {
+                Mismatch(mark: $0.mark, expected: $0.expected, got: $0.got, rules: $0.rules, notes: $0.notes)
             }
         }
-        return failures
     }
 
     private func routeFailure(_ want: RouteExpectation?, _ report: LeadReport,
