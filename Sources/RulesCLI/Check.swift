@@ -61,15 +61,15 @@ extension RulesCommand {
 
 extension InputOptions {
     /// The playbook the PATH arguments name, compiled, with its HOLIDAYS
-    /// file read and checked (`Playbook.load`); unreadable rules are a usage failure.
-    func loadPlaybook() throws(CommandFailure) -> Playbook {
+    /// file read and checked (`LoadedPlaybook.load`); unreadable rules are a usage failure.
+    func loadPlaybook() throws(CommandFailure) -> LoadedPlaybook {
         var paths = self.paths
         if paths.isEmpty {
             _ = try loadSources()  // the message for a missing rules/ directory
             paths = [Self.defaultDirectory]
         }
         do {
-            return try Playbook.load(paths)
+            return try LoadedPlaybook.load(paths)
         } catch {
             throw CommandFailure(message: error.description)
         }

@@ -89,12 +89,12 @@ extension RulesCommand {
             }
         }
 
-        /// The compiled playbook and its holidays (`Playbook.load`);
+        /// The compiled playbook and its holidays (`LoadedPlaybook.load`);
         /// diagnostics and exit 2 when the rules or the holiday file have errors.
         private func compile() throws(CommandFailure) -> (CompiledProgram, HolidayCalendar) {
-            let playbook: Playbook
+            let playbook: LoadedPlaybook
             do {
-                playbook = try Playbook.load(directory: rules)
+                playbook = try LoadedPlaybook.load(directory: rules)
             } catch {
                 throw CommandFailure(message: error.description)
             }

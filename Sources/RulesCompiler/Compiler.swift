@@ -10,7 +10,7 @@ public struct CompileResult: Sendable {
     /// Diagnostics not kept because the limit was reached.
     public let dropped: Int
     /// The parsed files, in the order given (what did parse of a broken one):
-    /// `Playbook.load` finds the HOLIDAYS declaration here even when the
+    /// `LoadedPlaybook.load` finds the HOLIDAYS declaration here even when the
     /// playbook has errors.
     public var files: [RulesFile] = []
 

@@ -1,6 +1,6 @@
 // Holiday calendars: the dates that are not business days, for every
 // country and per ISO 3166-1 country. They come from a playbook's HOLIDAYS
-// file (HolidayFile.swift reads it, Playbook.load finds it); the engine asks
+// file (HolidayFile.swift reads it, LoadedPlaybook.load finds it); the engine asks
 // `isHoliday(_:country:)` with the lead's local date and country.
 
 /// A date on a local calendar (no zone: the lead's zone decides which

@@ -44,7 +44,7 @@ public struct CallingCalendar: Sendable {
     }
 
     /// The calendar of a checked playbook; `holidays` come from its HOLIDAYS
-    /// file, which `Playbook.load` reads (the engine does no I/O).
+    /// file, which `LoadedPlaybook.load` reads (the engine does no I/O).
     public init(program: Program, holidays: HolidayCalendar = .none) {
         self.init(windows: program.callingHours?.windows, businessDays: program.businessDays, holidays: holidays)
     }

@@ -73,9 +73,9 @@ public struct Engine: Sendable {
     public let calendar: CallingCalendar
 
     /// `holidays`: the calendar of the playbook's HOLIDAYS file, as
-    /// `Playbook.load` read it (the engine does no I/O):
+    /// `LoadedPlaybook.load` read it (the engine does no I/O):
     ///
-    ///     let playbook = try Playbook.load(directory: "rules")
+    ///     let playbook = try LoadedPlaybook.load(directory: "rules")
     ///     if let program = playbook.program { Engine(program: program, holidays: playbook.holidays) }
     public init(program: Program, holidays: HolidayCalendar = .none) {
         self.init(compiled: CompiledProgram(program: program), holidays: holidays)

@@ -1,5 +1,5 @@
 // `rules check` and `rules eval` read the playbook's HOLIDAYS file through
-// `Playbook.load`: its findings are printed like the rules' own, and a
+// `LoadedPlaybook.load`: its findings are printed like the rules' own, and a
 // missing file is an error at the declaration.
 
 import Foundation

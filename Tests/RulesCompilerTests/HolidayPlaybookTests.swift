@@ -1,4 +1,4 @@
-// Playbook.load: the rules and their HOLIDAYS file from disk, where the
+// LoadedPlaybook.load: the rules and their HOLIDAYS file from disk, where the
 // file is looked for, and what a missing or broken file does.
 
 import Foundation
@@ -25,14 +25,14 @@ let holidayRules = """
 
     """
 
-func located(_ p: Playbook) -> [String] {
+func located(_ p: LoadedPlaybook) -> [String] {
     p.diagnostics.map { "\(($0.file.path as NSString).lastPathComponent):\($0.location): \($0.message) [\($0.code)]" }
 }
 
 @Test func aPlaybookDirectoryLoadsItsRulesAndItsHolidays() throws {
     let dir = try playbookDirectory(["a.rules": holidayRules, "holidays.txt": "GB 2026-12-28 Boxing Day\n2026-12-25\n"])
     defer { try? FileManager.default.removeItem(atPath: dir) }
-    let p = try Playbook.load(directory: dir)
+    let p = try LoadedPlaybook.load(directory: dir)
     #expect(p.program != nil && p.diagnostics.isEmpty)
     #expect(p.holidays.byCountry == ["GB": [LocalDate(year: 2026, month: 12, day: 28)]])
     #expect(p.holidays.everywhere == [LocalDate(year: 2026, month: 12, day: 25)])
@@ -42,7 +42,7 @@ func located(_ p: Playbook) -> [String] {
 @Test func aMissingHolidayFileIsAnErrorAtTheDeclarationAndRefusesThePlaybook() throws {
     let dir = try playbookDirectory(["a.rules": holidayRules])
     defer { try? FileManager.default.removeItem(atPath: dir) }
-    let p = try Playbook.load(directory: dir)
+    let p = try LoadedPlaybook.load(directory: dir)
     #expect(p.program == nil)
     #expect(located(p) == ["a.rules:3:10: cannot read the holidays file '\(dir)/holidays.txt': No such file or directory [E241]"])
     #expect(p.holidays.isEmpty && p.holidayFile == nil)
@@ -51,7 +51,7 @@ func located(_ p: Playbook) -> [String] {
 @Test func aHolidayFileThatIsADirectoryIsUnreadable() throws {
     let dir = try playbookDirectory(["a.rules": holidayRules, "holidays.txt/x": ""])
     defer { try? FileManager.default.removeItem(atPath: dir) }
-    let p = try Playbook.load(directory: dir)
+    let p = try LoadedPlaybook.load(directory: dir)
     #expect(p.diagnostics.map(\.code) == ["E241"])
     #expect(p.program == nil)
 }
@@ -60,20 +60,20 @@ func located(_ p: Playbook) -> [String] {
     let bad = try playbookDirectory(["a.rules": holidayRules, "holidays.txt": "UK 2026-12-28\n"])
     let warned = try playbookDirectory(["a.rules": holidayRules, "holidays.txt": "GB 2026-12-28\nGB 2026-12-28\n"])
     defer { for d in [bad, warned] { try? FileManager.default.removeItem(atPath: d) } }
-    let p = try Playbook.load(directory: bad)
+    let p = try LoadedPlaybook.load(directory: bad)
     #expect(p.program == nil && p.errorCount == 1)
     #expect(located(p) == ["holidays.txt:1:1: 'UK' is not an ISO 3166-1 alpha-2 code; did you mean 'GB' (United Kingdom)? [E240]"])
-    let w = try Playbook.load(directory: warned)
+    let w = try LoadedPlaybook.load(directory: warned)
     #expect(w.program != nil && w.warningCount == 1 && w.errorCount == 0)
 }
 
 @Test func theHolidayFileIsRelativeToTheDirectoryArgumentNotTheDeclaringFile() throws {
     let dir = try playbookDirectory(["sub/a.rules": holidayRules, "holidays.txt": "2026-12-25\n"])
     defer { try? FileManager.default.removeItem(atPath: dir) }
-    let p = try Playbook.load(directory: dir)
+    let p = try LoadedPlaybook.load(directory: dir)
     #expect(p.diagnostics.isEmpty && p.holidays.everywhere.count == 1)
     // Named on its own, a rules file's own directory is the playbook directory.
-    let alone = try Playbook.load([dir + "/sub/a.rules"])
+    let alone = try LoadedPlaybook.load([dir + "/sub/a.rules"])
     #expect(alone.diagnostics.map(\.code) == ["E241"])
     #expect(alone.diagnostics.first?.message.contains("'\(dir)/sub/holidays.txt'") == true)
 }
@@ -82,7 +82,7 @@ func located(_ p: Playbook) -> [String] {
     let other = try playbookDirectory(["h.txt": "DE 2026-10-03\n"])
     let dir = try playbookDirectory(["a.rules": "EVENT lead_created\nHOLIDAYS \"\(other)/h.txt\"\n"])
     defer { for d in [dir, other] { try? FileManager.default.removeItem(atPath: d) } }
-    let p = try Playbook.load(directory: dir)
+    let p = try LoadedPlaybook.load(directory: dir)
     #expect(p.diagnostics.isEmpty && p.holidays.byCountry["DE"]?.count == 1)
 }
 
@@ -90,21 +90,21 @@ func located(_ p: Playbook) -> [String] {
     let none = try playbookDirectory(["a.rules": "EVENT lead_created\n"])
     let broken = try playbookDirectory(["a.rules": holidayRules + "TIER x WHEN: NURTURE\n", "holidays.txt": "UK 2026-12-28\n"])
     defer { for d in [none, broken] { try? FileManager.default.removeItem(atPath: d) } }
-    let p = try Playbook.load(directory: none)
+    let p = try LoadedPlaybook.load(directory: none)
     #expect(p.program != nil && p.holidays.isEmpty && p.holidayFile == nil)
-    let b = try Playbook.load(directory: broken)
+    let b = try LoadedPlaybook.load(directory: broken)
     #expect(b.program == nil)
     #expect(b.diagnostics.map(\.code).contains("E240"), "both files are checked in one run: \(located(b))")
 }
 
 @Test func aMissingPlaybookDirectoryThrows() {
-    #expect(throws: SourceLoader.LoadError.self) { try Playbook.load(directory: "/nonexistent/rules") }
+    #expect(throws: SourceLoader.LoadError.self) { try LoadedPlaybook.load(directory: "/nonexistent/rules") }
 }
 
 @Test func theDefaultPlaybookLoadsWithItsShippedHolidays() throws {
     let rules = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../rules").standardized.path
-    let p = try Playbook.load(directory: rules)
+    let p = try LoadedPlaybook.load(directory: rules)
     #expect(p.program?.holidaysPath == "holidays.txt")
     #expect(p.errorCount == 0 && p.diagnostics.allSatisfy { $0.code == "W300" })
     #expect(p.holidays.isHoliday(LocalDate(year: 2026, month: 12, day: 28), country: "GB"))

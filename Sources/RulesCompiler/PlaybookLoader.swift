@@ -1,7 +1,7 @@
 // The one front door for a playbook on disk: its rule files compiled and its
 // HOLIDAYS file read, with every diagnostic of both in one sorted list.
 // `rules check`, `rules eval`, `rules simulate`, `rules test` and `rulesd`
-// all load a playbook through `Playbook.load`, so they agree on which files
+// all load a playbook through `LoadedPlaybook.load`, so they agree on which files
 // belong to it and where the holiday file is.
 //
 // Where the holiday file is: `HOLIDAYS "holidays.txt"` names a path relative
@@ -15,8 +15,9 @@
 import RulesLanguage
 
 /// A playbook read from disk: the compiled rules, the holiday calendar and
-/// every finding about either.
-public struct Playbook: Sendable {
+/// every finding about either. (Not `Playbook`: RulesTesting has one, a
+/// compiled playbook of a test file, that can be built from this.)
+public struct LoadedPlaybook: Sendable {
     /// The rule files, in load order.
     public let sources: [SourceFile]
     /// The checked program; nil when the rules or the holiday file have an error.
@@ -42,16 +43,16 @@ public struct Playbook: Sendable {
     /// else, an unreadable holiday file included, is a diagnostic; check
     /// `program` (nil on any error) before running the engine:
     ///
-    ///     let playbook = try Playbook.load(directory: "rules")
+    ///     let playbook = try LoadedPlaybook.load(directory: "rules")
     ///     guard let program = playbook.program else { /* print playbook.diagnostics */ }
     ///     let engine = Engine(program: program, holidays: playbook.holidays)
-    public static func load(directory: String) throws(SourceLoader.LoadError) -> Playbook {
+    public static func load(directory: String) throws(SourceLoader.LoadError) -> LoadedPlaybook {
         try load([directory])
     }
 
     /// Loads a playbook given as files and directories, as `rules check PATH...`
     /// takes them (see the file comment for where HOLIDAYS is looked for).
-    public static func load(_ paths: [String]) throws(SourceLoader.LoadError) -> Playbook {
+    public static func load(_ paths: [String]) throws(SourceLoader.LoadError) -> LoadedPlaybook {
         var base: [String: String] = [:]
         for path in paths {
             let files = try SourceLoader.expand([path])
@@ -68,7 +69,7 @@ public struct Playbook: Sendable {
     /// Compiles `sources` and reads the holiday file through `read`, at the
     /// path `directory(declaring file)` + the declared name.
     static func assemble(_ sources: [SourceFile], directory: (SourceFile) -> String,
-                         read: (String) throws(SourceLoader.LoadError) -> SourceFile) -> Playbook {
+                         read: (String) throws(SourceLoader.LoadError) -> SourceFile) -> LoadedPlaybook {
         let compiled = Compiler.compile(sources)
         var bag = DiagnosticBag()
         for d in compiled.diagnostics { bag.append(d) }
@@ -93,7 +94,7 @@ public struct Playbook: Sendable {
             }
         }
         let program = bag.hasErrors || compiled.dropped > 0 ? nil : compiled.program
-        return Playbook(sources: sources, program: program, holidays: holidays, holidayFile: holidayFile,
+        return LoadedPlaybook(sources: sources, program: program, holidays: holidays, holidayFile: holidayFile,
                         diagnostics: bag.sorted(), dropped: compiled.dropped + bag.dropped)
     }
 
