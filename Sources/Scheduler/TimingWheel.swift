@@ -102,9 +102,9 @@ public struct TimingWheel<Element> {
 
     // State.
     @usableFromInline var nodes: ContiguousArray<Node> = []
-    @usableFromInline var freeList: Int32 = -1
-    /// First node of each slot's list, level by level, -1 when empty.
-    @usableFromInline var heads: ContiguousArray<Int32>
+    @usableFromInline var firstFree: Int32 = -1
+    /// The nodes of each slot, level by level (level * S + slot).
+    @usableFromInline var slots: ContiguousArray<ContiguousArray<Int32>>
     /// One bit per slot, set when its list is not empty.
     @usableFromInline var occupancy: ContiguousArray<UInt64>
     @usableFromInline var levelCount = 1
@@ -135,12 +135,12 @@ public struct TimingWheel<Element> {
         slotShift = slotsPerLevel.nonzeroBitCount == 1 ? slotsPerLevel.trailingZeroBitCount : 0
         wordsPerLevel = (slotsPerLevel + 63) / 64
         var widths: ContiguousArray<UInt64> = [1]
-        let slots = UInt64(slotsPerLevel)
-        while let widest = widths.last, widest <= UInt64.max / slots {
-            widths.append(widest * slots)
+        let perLevel = UInt64(slotsPerLevel)
+        while let widest = widths.last, widest <= UInt64.max / perLevel {
+            widths.append(widest * perLevel)
         }
         self.widths = widths
-        heads = ContiguousArray(repeating: -1, count: slotsPerLevel)
+        slots = ContiguousArray(repeating: [], count: slotsPerLevel)
         occupancy = ContiguousArray(repeating: 0, count: wordsPerLevel)
     }
 

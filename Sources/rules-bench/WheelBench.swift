@@ -64,13 +64,13 @@ extension RulesBench {
             print("rules-bench wheel: seed \(seed); wheel of 64 slots × 1 ms; heap = swift-collections Heap, "
                   + "lazy cancel + rebuild; Element = Int; one thread, CPU time, median of \(repetitions)")
 
-            let fire = try race("(a) insert + fire \(timers) timers due over 90 days, clock steps of 60 s") {
-                (WheelBench.insertAndFire(WheelQueue.self, offsets), WheelBench.insertAndFire(HeapQueue.self, offsets))
-            }
+            let fire = try race("(a) insert + fire \(timers) timers due over 90 days, clock steps of 60 s",
+                                wheel: { WheelBench.insertAndFire(WheelQueue.self, offsets) },
+                                heap: { WheelBench.insertAndFire(HeapQueue.self, offsets) })
             let bytes = memory(Array(offsets.prefix(pending)))
-            let churn = try race("(c) cancel-heavy: \(timers) timers, \(cancelledPercent)% cancelled before due") {
-                (WheelBench.cancelHeavy(WheelQueue.self, offsets, cancels), WheelBench.cancelHeavy(HeapQueue.self, offsets, cancels))
-            }
+            let churn = try race("(c) cancel-heavy: \(timers) timers, \(cancelledPercent)% cancelled before due",
+                                 wheel: { WheelBench.cancelHeavy(WheelQueue.self, offsets, cancels) },
+                                 heap: { WheelBench.cancelHeavy(HeapQueue.self, offsets, cancels) })
             let slowest = min(fire.wheelRate, churn.wheelRate)
             print("targets: ≥ \(humanRate(Self.targetOperationsPerSecond))ops/s → \(humanRate(slowest))ops/s at worst "
                   + "(\(slowest >= Self.targetOperationsPerSecond ? "meets" : "MISSES")); "
@@ -87,15 +87,16 @@ extension RulesBench {
 
         /// Times both queues on one workload (each run returns its firing
         /// checksum and operation count) and prints the figures.
-        private func race(_ title: String, _ once: () -> (WheelBench.Outcome, WheelBench.Outcome)) throws -> Race {
-            let (wheelCheck, heapCheck) = once()
+        private func race(_ title: String, wheel runWheel: () -> WheelBench.Outcome,
+                          heap runHeap: () -> WheelBench.Outcome) throws -> Race {
+            let (wheelCheck, heapCheck) = (runWheel(), runHeap())
             guard wheelCheck == heapCheck else {
                 print("\(title): wheel and heap disagree (\(wheelCheck) vs \(heapCheck))")
                 throw ExitCode.failure
             }
             print("\(title): \(wheelCheck.operations) operations (\(wheelCheck.fired) fired), same firing order")
-            let wheel = CPUTimings.run(repetitions) { once().0 }
-            let heap = CPUTimings.run(repetitions) { once().1 }
+            let wheel = CPUTimings.run(repetitions, runWheel)
+            let heap = CPUTimings.run(repetitions, runHeap)
             let ops = Double(wheelCheck.operations)
             for (name, t) in [("wheel", wheel), ("heap", heap)] {
                 let ns = { (d: Duration) in d.seconds * 1e9 / ops }
