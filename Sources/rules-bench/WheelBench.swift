@@ -47,13 +47,20 @@ extension RulesBench {
         @Option(help: "Timed runs per workload and queue (the median is reported).")
         var repetitions = 5
 
+        @Option(help: "Slots per level of the wheel (the default is TimingWheel's).")
+        var slots = 64
+
         @Option(help: "Seed of the due times and cancel choices.")
         var seed: UInt64 = 2026
+
+        @Option(help: "Run one workload only: a (insert+fire), b (memory) or c (cancel-heavy).")
+        var only: String?
 
         func validate() throws {
             guard timers >= 1_000 else { throw ValidationError("--timers must be at least 1000") }
             guard pending > 0 else { throw ValidationError("--pending must be at least 1") }
             guard (0...100).contains(cancelledPercent) else { throw ValidationError("--cancelled-percent must be in 0...100") }
+            guard (2...65_536).contains(slots) else { throw ValidationError("--slots must be in 2...65536") }
             guard repetitions > 0 else { throw ValidationError("--repetitions must be at least 1") }
         }
 
@@ -61,23 +68,33 @@ extension RulesBench {
             var random = SplitMix64(seed: seed)
             let offsets = (0..<timers).map { _ in Int64.random(in: 1...Self.ninetyDays, using: &random) }
             let cancels = (0..<timers).map { _ in Int.random(in: 0..<100, using: &random) < cancelledPercent }
-            print("rules-bench wheel: seed \(seed); wheel of 64 slots × 1 ms; heap = swift-collections Heap, "
+            print("rules-bench wheel: seed \(seed); wheel of \(slots) slots × 1 ms; heap = swift-collections Heap, "
                   + "lazy cancel + rebuild; Element = Int; one thread, CPU time, median of \(repetitions)")
 
-            let fire = try race("(a) insert + fire \(timers) timers due over 90 days, clock steps of 60 s",
-                                wheel: { WheelBench.insertAndFire(WheelQueue.self, offsets) },
-                                heap: { WheelBench.insertAndFire(HeapQueue.self, offsets) })
-            let bytes = memory(Array(offsets.prefix(pending)))
-            let churn = try race("(c) cancel-heavy: \(timers) timers, \(cancelledPercent)% cancelled before due",
-                                 wheel: { WheelBench.cancelHeavy(WheelQueue.self, offsets, cancels) },
-                                 heap: { WheelBench.cancelHeavy(HeapQueue.self, offsets, cancels) })
-            let slowest = min(fire.wheelRate, churn.wheelRate)
-            print("targets: ≥ \(humanRate(Self.targetOperationsPerSecond))ops/s → \(humanRate(slowest))ops/s at worst "
-                  + "(\(slowest >= Self.targetOperationsPerSecond ? "meets" : "MISSES")); "
-                  + "≥ \(fixed(Self.targetCancelRatio, 0))x the heap cancel-heavy → \(fixed(churn.ratio, 2))x "
-                  + "(\(churn.ratio >= Self.targetCancelRatio ? "meets" : "MISSES")); "
-                  + "≤ \(fixed(Self.targetBytesPerTimer, 0)) B/timer → \(fixed(bytes, 1)) B "
-                  + "(\(bytes <= Self.targetBytesPerTimer ? "meets" : "MISSES"))")
+            if let only, !["a", "b", "c"].contains(only) { throw ValidationError("--only must be a, b or c") }
+            let skip = { (workload: String) in only != nil && only != workload }
+            let fire = skip("a") ? Race(wheelRate: .infinity, ratio: .infinity) : try race("(a) insert + fire \(timers) timers due over 90 days, clock steps of 60 s",
+                                wheel: { WheelBench.insertAndFire(WheelQueue.self, offsets, slots: slots) },
+                                heap: { WheelBench.insertAndFire(HeapQueue.self, offsets, slots: slots) })
+            let bytes = skip("b") ? 0 : memory(Array(offsets.prefix(pending)))
+            let churn = skip("c") ? Race(wheelRate: .infinity, ratio: .infinity) : try race("(c) cancel-heavy: \(timers) timers, \(cancelledPercent)% cancelled before due",
+                                 wheel: { WheelBench.cancelHeavy(WheelQueue.self, offsets, cancels, slots: slots) },
+                                 heap: { WheelBench.cancelHeavy(HeapQueue.self, offsets, cancels, slots: slots) })
+            var verdicts: [String] = []
+            if !skip("a") || !skip("c") {
+                let slowest = min(fire.wheelRate, churn.wheelRate)
+                verdicts.append("≥ \(humanRate(Self.targetOperationsPerSecond))ops/s → \(humanRate(slowest))ops/s at worst "
+                                + "(\(slowest >= Self.targetOperationsPerSecond ? "meets" : "MISSES"))")
+            }
+            if !skip("c") {
+                verdicts.append("≥ \(fixed(Self.targetCancelRatio, 0))x the heap cancel-heavy → \(fixed(churn.ratio, 2))x "
+                                + "(\(churn.ratio >= Self.targetCancelRatio ? "meets" : "MISSES"))")
+            }
+            if !skip("b") {
+                verdicts.append("≤ \(fixed(Self.targetBytesPerTimer, 0)) B/timer → \(fixed(bytes, 1)) B "
+                                + "(\(bytes <= Self.targetBytesPerTimer ? "meets" : "MISSES"))")
+            }
+            print("targets: " + verdicts.joined(separator: "; "))
         }
 
         struct Race {
@@ -119,7 +136,7 @@ extension RulesBench {
                 let (inUse, resident) = (Allocation.inUse(), Allocation.resident())
                 let began = clock.now
                 let kept: Any = name == "wheel"
-                    ? WheelBench.fill(WheelQueue.self, offsets) as Any : WheelBench.fill(HeapQueue.self, offsets) as Any
+                    ? WheelBench.fill(WheelQueue.self, offsets, slots: slots) as Any : WheelBench.fill(HeapQueue.self, offsets, slots: slots) as Any
                 let took = began.duration(to: clock.now)
                 let perTimer = Double(Allocation.inUse() - inUse) / Double(offsets.count)
                 let perTimerResident = Double(Allocation.resident() - resident) / Double(offsets.count)
@@ -150,8 +167,8 @@ enum WheelBench {
 
     static let minute: Int64 = 60_000
 
-    static func insertAndFire<Q: BenchTimerQueue>(_: Q.Type, _ offsets: [Int64]) -> Outcome {
-        var queue = Q(start: RulesBench.Wheel.start)
+    static func insertAndFire<Q: BenchTimerQueue>(_: Q.Type, _ offsets: [Int64], slots: Int) -> Outcome {
+        var queue = Q(start: RulesBench.Wheel.start, slots: slots)
         var outcome = Outcome()
         for i in offsets.indices {
             _ = queue.schedule(i, at: RulesBench.Wheel.start + offsets[i])
@@ -168,9 +185,9 @@ enum WheelBench {
 
     /// Schedules in batches of 1,000 while the clock moves 10 s per batch;
     /// a timer picked for cancelling is cancelled 1,000 schedules later.
-    static func cancelHeavy<Q: BenchTimerQueue>(_: Q.Type, _ offsets: [Int64], _ cancels: [Bool]) -> Outcome {
+    static func cancelHeavy<Q: BenchTimerQueue>(_: Q.Type, _ offsets: [Int64], _ cancels: [Bool], slots: Int) -> Outcome {
         let lag = 1_000
-        var queue = Q(start: RulesBench.Wheel.start)
+        var queue = Q(start: RulesBench.Wheel.start, slots: slots)
         var outcome = Outcome()
         var inFlight = ContiguousArray<Q.Handle?>(repeating: nil, count: lag)
         var now = RulesBench.Wheel.start
@@ -195,8 +212,8 @@ enum WheelBench {
         return outcome
     }
 
-    static func fill<Q: BenchTimerQueue>(_: Q.Type, _ offsets: [Int64]) -> Q {
-        var queue = Q(start: RulesBench.Wheel.start)
+    static func fill<Q: BenchTimerQueue>(_: Q.Type, _ offsets: [Int64], slots: Int) -> Q {
+        var queue = Q(start: RulesBench.Wheel.start, slots: slots)
         for i in offsets.indices { _ = queue.schedule(i, at: RulesBench.Wheel.start + offsets[i]) }
         return queue
     }

@@ -16,7 +16,7 @@ import Scheduler
 
 protocol BenchTimerQueue {
     associatedtype Handle
-    init(start: Int64)
+    init(start: Int64, slots: Int)
     mutating func schedule(_ element: Int, at due: Int64) -> Handle
     mutating func cancel(_ handle: Handle) -> Int?
     mutating func popNext(upTo time: Int64) -> (element: Int, due: Int64)?
@@ -25,7 +25,7 @@ protocol BenchTimerQueue {
 struct WheelQueue: BenchTimerQueue {
     var wheel: TimingWheel<Int>
 
-    init(start: Int64) { wheel = TimingWheel(start: start) }
+    init(start: Int64, slots: Int) { wheel = TimingWheel(start: start, slotsPerLevel: slots) }
 
     @inline(__always)
     mutating func schedule(_ element: Int, at due: Int64) -> TimerHandle { wheel.schedule(element, at: due) }
@@ -67,7 +67,7 @@ struct HeapQueue: BenchTimerQueue {
     var sequence: UInt64 = 0
     var stale = 0
 
-    init(start: Int64) {}
+    init(start: Int64, slots: Int) {}
 
     mutating func schedule(_ element: Int, at due: Int64) -> Handle {
         let slot: Int32
