@@ -137,3 +137,18 @@ public struct CallingCalendar: Sendable {
         LocalDay(containing: min(max(time, Instant.earliest), Instant.latest), in: zone).date
     }
 }
+
+extension CalendarSpan {
+    /// `i`/`n` of the span, `n` > 0: the whole local days of `i × days / n`,
+    /// and the rest of those days with `i`/`n` of the exact part as elapsed
+    /// time. A week in 3 (`CALL 3 PER WEEK`) is 2 local days and 8 hours;
+    /// the 2nd of 3 emails spread over `FOR 7d` comes 4 local days and 16
+    /// hours after the first.
+    func portion(_ i: Int64, of n: Int64) -> CalendarSpan {
+        let days = Instant.times(self.days, i)
+        let rest = Instant.add(Instant.times(days % n, CalendarSpan.dayMilliseconds), Instant.times(milliseconds, i))
+        return CalendarSpan(days: days / n, milliseconds: rest / n)
+    }
+
+    static let dayMilliseconds: Int64 = 86_400_000
+}
