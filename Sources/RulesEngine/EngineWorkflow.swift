@@ -280,10 +280,32 @@ extension Format {
         s.hasDays ? s.description : duration(s.milliseconds)
     }
 
-    /// An instant as RFC 3339 UTC, for explanations.
+    /// An instant as RFC 3339 UTC to the second (milliseconds dropped), for
+    /// explanations: `2026-03-23T10:00:00Z`, what `ISO8601DateFormatter`
+    /// prints. Computed with civil-day arithmetic: building a formatter took
+    /// two thirds of a cadence step (docs/BENCHMARKS.md, "Local time").
+    /// Instants outside the years 1 to 9999 print as those ends.
     static func instant(_ ms: Int64) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: Date(timeIntervalSince1970: Double(ms) / 1000))
+        let t = min(max(ms, Instant.earliest), Instant.latest)
+        let day = LocalDay.floorDiv(t, LocalDay.dayMilliseconds)
+        let second = Int((t - day * LocalDay.dayMilliseconds) / 1000)
+        let date = LocalDay.civil(fromDays: day)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(20)
+        func digits(_ value: Int, _ count: Int) {
+            var divisor = 1
+            for _ in 1..<count { divisor *= 10 }
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                divisor /= 10
+            }
+        }
+        digits(date.year, 4); bytes.append(UInt8(ascii: "-"))
+        digits(date.month, 2); bytes.append(UInt8(ascii: "-"))
+        digits(date.day, 2); bytes.append(UInt8(ascii: "T"))
+        digits(second / 3600, 2); bytes.append(UInt8(ascii: ":"))
+        digits(second / 60 % 60, 2); bytes.append(UInt8(ascii: ":"))
+        digits(second % 60, 2); bytes.append(UInt8(ascii: "Z"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
