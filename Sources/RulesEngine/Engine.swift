@@ -116,7 +116,10 @@ public struct Engine: Sendable {
 
     /// The IANA zone a lead's local times are counted in; UTC when unknown.
     func zone(of state: LeadState) -> TimeZone {
-        state.timeZone.flatMap(TimeZone.init(identifier:)) ?? Self.utc
+        guard let name = state.timeZone else { return Self.utc }
+        // The zone kept with its offset table: no ICU lookup per call.
+        if #available(macOS 15, *), let table = ZoneTable.shared.offsets(named: name) { return table.zone }
+        return TimeZone(identifier: name) ?? Self.utc
     }
 
     /// The lead's ISO country code (the capture field `country`), whose
