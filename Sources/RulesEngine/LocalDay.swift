@@ -25,8 +25,10 @@ struct LocalDay {
     let zone: ZoneReader
     /// Days since 1970-01-01 of this date.
     let civilDay: Int64
-    let date: LocalDate
     let weekday: Weekday
+
+    /// The date (computed when asked: most callers need only the day number).
+    var date: LocalDate { Self.civil(fromDays: civilDay) }
 
     static let dayMilliseconds: Int64 = 86_400_000
 
@@ -48,7 +50,6 @@ struct LocalDay {
     private init(civilDay: Int64, in zone: ZoneReader) {
         self.zone = zone
         self.civilDay = civilDay
-        date = Self.civil(fromDays: civilDay)
         // 1970-01-01 was a Thursday (Monday is 0).
         weekday = Weekday(rawValue: Int(Self.floorMod(civilDay + 3, 7))) ?? .monday
     }

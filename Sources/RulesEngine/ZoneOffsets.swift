@@ -55,14 +55,16 @@ final class ZoneOffsets: Sendable {
 
     /// The zone's offset from UTC at an instant, in milliseconds.
     func offset(at time: Int64) -> Int64 {
-        guard time >= starts[0], time < upper else { return Self.direct(zone, time) }
-        // The last start at or before `time`.
-        var low = 0, high = starts.count
-        while high - low > 1 {
-            let mid = (low + high) / 2
-            if starts[mid] <= time { low = mid } else { high = mid }
+        guard time >= Self.tableRange.lowerBound, time < upper else { return Self.direct(zone, time) }
+        // The last start at or before `time` (starts[0] is the range's start).
+        return starts.withUnsafeBufferPointer { starts in
+            var low = 0, high = starts.count
+            while high - low > 1 {
+                let mid = (low + high) / 2
+                if starts[mid] <= time { low = mid } else { high = mid }
+            }
+            return offsets.withUnsafeBufferPointer { $0[low] }
         }
-        return offsets[low]
     }
 
     /// Foundation's answer, for instants outside the table.
