@@ -1,7 +1,8 @@
 // The engine: one pure function from a lead's state and one input to the
 // lead's next state, the tasks to issue, the timers to set or cancel and an
-// explanation (docs/LANGUAGE.md §9). No clock, no I/O, no globals: `now` is
-// the input's own time (an event's `at`, a timer's `due`), so the same
+// explanation (docs/LANGUAGE.md §9). No clock, no I/O, no globals (but the
+// memo of the tz database in ZoneOffsets.swift, which changes no answer):
+// `now` is the input's own time (an event's `at`, a timer's `due`), so the same
 // program, state and input always give the same result, and `rulesd`,
 // `rules simulate`, `rules eval` and `rules test` all share this one copy of
 // the semantics.
