@@ -127,6 +127,10 @@ public struct OutcomeModel: Sendable, Hashable {
         self.classes = classes
     }
 
+    /// The events the model makes.
+    public static let outcomeEvent = "call_outcome"
+    public static let depositEvent = "first_deposit"
+
     /// Every disposition code the model can draw.
     public var codes: [String] { classes.flatMap { $0.codes.map(\.code) } }
 
@@ -141,12 +145,12 @@ public struct OutcomeModel: Sendable, Hashable {
             data["callback_at"] = .time(SimulationTime.add(at, random.draw(after)))
         }
         let suffix = dial.id.hasPrefix("dial-") ? String(dial.id.dropFirst(5)) : dial.id
-        var events = [Event(id: "outcome-\(suffix)", leadID: dial.leadID, type: "call_outcome", at: at, data: data)]
+        var events = [Event(id: "outcome-\(suffix)", leadID: dial.leadID, type: Self.outcomeEvent, at: at, data: data)]
         if let deposit = code.deposit, random.unit() < deposit.rate {
             let when = SimulationTime.add(at, random.draw(deposit.after))
             let amount = deposit.amount.lowerBound
                 + Int(random.next() % UInt64(deposit.amount.upperBound - deposit.amount.lowerBound + 1))
-            events.append(Event(id: "deposit-\(suffix)", leadID: dial.leadID, type: "first_deposit", at: when,
+            events.append(Event(id: "deposit-\(suffix)", leadID: dial.leadID, type: Self.depositEvent, at: when,
                                 data: ["amount": .number(Double(amount))]))
         }
         return events
