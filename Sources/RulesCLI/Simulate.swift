@@ -87,7 +87,8 @@ extension RulesCommand {
             let model = try outcomes.map { name throws(CommandFailure) in
                 try OutcomeModelFile.load(name, program: compiled.program)
             }
-            let input = try readEvents(compiled.program)
+            var input = try readEvents(compiled.program)
+            let answered = model == nil ? 0 : input.dropCallOutcomes()
             guard let first = input.events.first?.event.at else {
                 Console.err("simulated nothing: \(input.path) has no events\n")
                 return
@@ -108,6 +109,10 @@ extension RulesCommand {
             } catch {
                 sink.abandon()
                 throw error
+            }
+            if answered > 0 {
+                Console.err("\(Self.count(answered, "call_outcome event")) of the input left out: "
+                            + "the outcome model answers every dial\n")
             }
             Console.err(summary.render(simulation))
         }

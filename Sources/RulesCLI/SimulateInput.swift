@@ -14,7 +14,20 @@ import Scheduler
 /// The events of a file, checked and in time order.
 struct EventInput {
     let path: String
-    let events: [DecodedEvent]
+    private(set) var events: [DecodedEvent]
+
+    init(path: String, events: [DecodedEvent]) {
+        self.path = path
+        self.events = events
+    }
+
+    /// With an outcome model the model answers every dial: the input's own
+    /// call outcomes would answer some twice. Returns how many were dropped.
+    mutating func dropCallOutcomes() -> Int {
+        let before = events.count
+        events.removeAll { $0.event.type == OutcomeModel.outcomeEvent }
+        return before - events.count
+    }
 }
 
 extension RulesCommand.Simulate {

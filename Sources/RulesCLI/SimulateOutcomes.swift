@@ -32,7 +32,12 @@ enum OutcomeModelFile {
             throw CommandFailure(message: "--outcomes: \(error.description)")
         }
         var reader = OutcomeModelReader(path: name, program: program)
-        return try reader.read(text)
+        do {
+            return try reader.read(text)
+        } catch {
+            Console.err("\(error.message)\n")
+            throw CommandFailure(message: "the outcome model '\(name)' is not valid; nothing simulated")
+        }
     }
 }
 
@@ -49,7 +54,7 @@ private struct OutcomeModelReader {
     func fail(_ node: Node?, _ message: String, notes: [String] = []) -> CommandFailure {
         let mark = node?.mark
         let at = mark.map { "\(path):\($0.line):\($0.column)" } ?? path
-        return CommandFailure(message: "\(at): \(message)" + notes.map { "\n  note: \($0)" }.joined())
+        return CommandFailure(message: "\(at): error: \(message)" + notes.map { "\n  note: \($0)" }.joined())
     }
 
     mutating func read(_ text: String) throws(CommandFailure) -> OutcomeModel {
@@ -59,7 +64,7 @@ private struct OutcomeModelReader {
         } catch let error as YamlError {
             throw yamlFailure(error)
         } catch {
-            throw CommandFailure(message: "\(path): \(error)")
+            throw CommandFailure(message: "\(path): error: \(error)")
         }
         guard let root, case .mapping(let top) = root else {
             throw fail(root, "expected a mapping with 'delay' and 'classes' (see examples/outcomes.yaml)")
@@ -84,12 +89,12 @@ private struct OutcomeModelReader {
     private func yamlFailure(_ error: YamlError) -> CommandFailure {
         switch error {
         case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
-            return CommandFailure(message: "\(path):\(mark.line):\(mark.column): malformed YAML: \(problem)")
+            return CommandFailure(message: "\(path):\(mark.line):\(mark.column): error: malformed YAML: \(problem)")
         case let .duplicatedKeysInMapping(duplicates, context):
-            return CommandFailure(message: "\(path):\(context.mark.line):\(context.mark.column): malformed YAML: "
+            return CommandFailure(message: "\(path):\(context.mark.line):\(context.mark.column): error: malformed YAML: "
                                   + "key given twice: \(duplicates.sorted().joined(separator: ", "))")
         default:
-            return CommandFailure(message: "\(path): malformed YAML: \(error)")
+            return CommandFailure(message: "\(path): error: malformed YAML: \(error)")
         }
     }
 

@@ -142,14 +142,14 @@ struct ProgressBar {
 
     /// Redraws when a tenth of a second has passed since the last drawing
     /// (the clock is read every 64th call only).
-    mutating func update(events: Int, now: Int64, tasks: Int, force: Bool = false) {
+    mutating func update(events: Int, now: Int64, tasks: Int, force: Bool = false, done: Bool = false) {
         calls += 1
         guard force || calls % 64 == 0 else { return }
         let wall = clock.now
         if !force, let lastDraw, lastDraw.duration(to: wall) < .milliseconds(100) { return }
         lastDraw = wall
         let span = max(1, until - start)
-        let fraction = min(1, max(0, Double(now - start) / Double(span)))
+        let fraction = done ? 1 : min(1, max(0, Double(now - start) / Double(span)))
         let width = 30
         let filled = Int(fraction * Double(width))
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
@@ -158,9 +158,10 @@ struct ProgressBar {
                     + "  tasks \(tasks)  ")
     }
 
-    /// The final drawing and a newline, so the summary starts on its own line.
+    /// The final drawing (100%: a run that ends early, with nothing left
+    /// pending, is complete) and a newline, so the summary starts on its own line.
     mutating func finish(events: Int, now: Int64, tasks: Int) {
-        update(events: events, now: now, tasks: tasks, force: true)
+        update(events: events, now: now, tasks: tasks, force: true, done: true)
         Console.err("\n")
     }
 }

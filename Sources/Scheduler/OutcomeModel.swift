@@ -198,10 +198,16 @@ extension SplitMix64 {
     /// Uniform in [0, 1).
     mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 
-    /// Uniform in `range` (ms).
+    /// Uniform in `range` (ms), in whole seconds when the range allows:
+    /// timelines read better without stray milliseconds.
     mutating func draw(_ range: ClosedRange<Int64>) -> Int64 {
-        let width = UInt64(bitPattern: range.upperBound &- range.lowerBound) &+ 1
-        return width == 0 ? Int64(bitPattern: next()) : range.lowerBound &+ Int64(bitPattern: next() % width)
+        let low = range.lowerBound, high = range.upperBound
+        if low % 1000 == 0 && high - low >= 1000 {
+            let seconds = UInt64((high - low) / 1000) + 1
+            return low + Int64(next() % seconds) * 1000
+        }
+        let width = UInt64(bitPattern: high &- low) &+ 1
+        return width == 0 ? Int64(bitPattern: next()) : low &+ Int64(bitPattern: next() % width)
     }
 }
 
