@@ -148,26 +148,37 @@ extension Checker {
         guard let days = cadenceDays(d) else { return nil }
         var calls: [CadenceDefinition.Calls] = [], sequences: [CadenceDefinition.Sequence] = []
         var triggers: [TriggerDefinition] = [], exits: [Expr] = []
+        var callSources: [SourceRef] = [], sequenceSources: [SourceRef] = []
         for statement in d.statements {
+            let line = SourceRef(file: ref.file, range: statement.range)
             switch statement.kind {
             case .callsPerWeek(let low, let high):
-                if let range = callsPerWeek(low, high) { calls.append(.perWeek(min: range.lowerBound, max: range.upperBound)) }
+                if let range = callsPerWeek(low, high) {
+                    calls.append(.perWeek(min: range.lowerBound, max: range.upperBound))
+                    callSources.append(line)
+                }
             case .callEvery(let every):
-                if let ms = constantDuration(every) { calls.append(.every(milliseconds: ms)) }
+                if let ms = constantDuration(every) {
+                    calls.append(.every(milliseconds: ms))
+                    callSources.append(line)
+                }
             case .email(let templates, let every):
                 if let ms = constantDuration(every) {
                     sequences.append(.init(channel: .email, templates: templates.map(\.name), everyMilliseconds: ms))
+                    sequenceSources.append(line)
                 }
             case .sms(let template, let every):
                 if let ms = constantDuration(every) {
                     sequences.append(.init(channel: .sms, templates: [template.name], everyMilliseconds: ms))
+                    sequenceSources.append(line)
                 }
             case .trigger(let t): triggers.append(lowerTrigger(t, cadence: d.name.name, ref.file))
             case .exit(let condition): exits.append(condition)
             }
         }
         return CadenceDefinition(name: d.name.name, firstDay: days.lowerBound, lastDay: days.upperBound,
-                                 condition: d.condition, calls: calls, sequences: sequences, triggers: triggers,
+                                 condition: d.condition, calls: calls, sequences: sequences,
+                                 callSources: callSources, sequenceSources: sequenceSources, triggers: triggers,
                                  exitConditions: exits, source: SourceRef(file: ref.file, range: d.header))
     }
 

@@ -185,6 +185,11 @@ public struct CadenceDefinition: Sendable {
     public let condition: Expr?
     public let calls: [Calls]
     public let sequences: [Sequence]
+    /// The line of each `CALL` statement, parallel to `calls`: the rule a
+    /// cadence dial names.
+    public let callSources: [SourceRef]
+    /// The line of each `EMAIL`/`SMS` statement, parallel to `sequences`.
+    public let sequenceSources: [SourceRef]
     public let triggers: [TriggerDefinition]
     public let exitConditions: [Expr]
     public let source: SourceRef

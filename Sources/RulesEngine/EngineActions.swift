@@ -213,18 +213,18 @@ extension Step {
     // MARK: - Drafting
 
     mutating func addDial(_ target: DialTarget, due: Int64, deadline: Int64?, rule: SourceRef, discriminator: String,
-                          origin: Int, reason: String) {
+                          origin: Int, reason: String, role: PendingTask.Role? = nil) {
         let task = LeadTask(id: "", leadID: state.id, kind: .dial, queue: target.queue, priority: target.priority,
                             dialMode: target.dialMode, attempt: state.attempts + 1, due: due, deadline: deadline,
                             rule: rule.description, reason: reason)
-        drafts.append(DraftTask(task: task, origin: origin, discriminator: discriminator))
+        drafts.append(DraftTask(task: task, origin: origin, discriminator: discriminator, role: role))
     }
 
     mutating func addMessage(_ kind: TaskKind, template: String, due: Int64, rule: SourceRef, discriminator: String,
-                             origin: Int, reason: String) {
+                             origin: Int, reason: String, role: PendingTask.Role? = nil) {
         let task = LeadTask(id: "", leadID: state.id, kind: kind, template: template, due: due,
                             rule: rule.description, reason: reason)
-        drafts.append(DraftTask(task: task, origin: origin, discriminator: discriminator))
+        drafts.append(DraftTask(task: task, origin: origin, discriminator: discriminator, role: role))
     }
 
     mutating func add(_ kind: TaskKind, queue: String? = nil, channel: String? = nil, due: Int64,

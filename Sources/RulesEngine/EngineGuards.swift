@@ -46,16 +46,22 @@ extension Step {
 
     /// One event must not make two agents call the lead at once: when a
     /// trigger's dial of this step is due by the deadline of the tier's
-    /// speed-to-lead dial, that dial is the first call, and it takes on the
-    /// tier's deadline (so a breach is still reported).
+    /// speed-to-lead dial (or by the tier dial's own due time, when calling
+    /// hours moved both to the next window), that dial is the first call,
+    /// and it takes on the tier's deadline (so a breach is still reported).
     mutating func coverTierDial(_ issued: inout [(draft: DraftTask, task: LeadTask)]) {
         guard let t = issued.firstIndex(where: { $0.draft.discriminator == Step.tierDiscriminator }),
               let deadline = issued[t].task.deadline,
               let other = issued.indices.first(where: { i in
-                  i != t && issued[i].task.kind == .dial && issued[i].task.due <= deadline
+                  i != t && issued[i].task.kind == .dial && issued[i].task.due <= max(deadline, issued[t].task.due)
               }) else { return }
         var task = issued[other].task
         task.deadline = min(task.deadline ?? deadline, deadline)
+        if let taken = task.deadline, task.due > taken, task.slaBreach == nil {
+            task.slaBreach = issued[t].task.slaBreach
+                ?? "due \(Format.instant(task.due)) is after the deadline \(Format.instant(taken))"
+        }
+        issued[other].draft.role = .tierDial
         explain(issued[t].task.rule, "the tier's dial is covered by the dial of \(task.rule) "
                 + "(\(task.queue ?? "")), which takes its deadline")
         issued[other].task = task

@@ -13,6 +13,8 @@ struct DraftTask {
     var origin: Int
     /// Tells apart two tasks of one rule line with the same kind and due.
     var discriminator: String
+    /// What the task stands for when a later input re-plans (kept in `PendingTask`).
+    var role: PendingTask.Role?
 }
 
 struct Step {
@@ -120,6 +122,9 @@ struct Step {
             switch timer.purpose {
             case TimerPurpose.quarantineEnd: try endHold(timer)
             case TimerPurpose.quarantineNurtureEnd: try endEmailOnly(timer)
+            case TimerPurpose.cadenceCall: try callTimer(timer)
+            case TimerPurpose.cadenceMessage: try messageTimer(timer)
+            case TimerPurpose.cadenceWindow: try crossWindow(timer)
             default: explain(nil, "timer purpose '\(timer.purpose)' unknown: ignored")
             }
         } catch {
@@ -181,19 +186,22 @@ struct Step {
     /// Steps 5 and 6: guard and time every draft, give it its id, and
     /// return the result.
     mutating func finish() -> StepResult {
+        planCadence()
         var issued: [(draft: DraftTask, task: LeadTask)] = []
         for draft in drafts {
             guard let task = guarded(draft) else { continue }
             issued.append((draft, task))
         }
         coverTierDial(&issued)
+        supersedePendingTierDials(issued)
         let tasks = issued.map(\.task)
-        for task in tasks {
-            state.pendingTasks.append(PendingTask(id: task.id, kind: task.kind, due: task.due))
+        for (draft, task) in issued {
+            state.pendingTasks.append(PendingTask(id: task.id, kind: task.kind, due: task.due, role: draft.role))
             if task.kind == .dial, let queue = task.queue {
                 state.lastDial = DialTarget(queue: queue, priority: task.priority, dialMode: task.dialMode)
             }
         }
+        reanchorCadenceCalls(after: tasks, roles: issued.map(\.draft.role))
         var unique: [TimerRequest] = []
         for t in timers where !unique.contains(t) { unique.append(t) }
         return StepResult(state: state, tasks: tasks, timers: unique, explanation: explanation)

@@ -63,12 +63,26 @@ extension Step {
             return
         }
         let reason = "\(tier.name) lead: call within \(Format.duration(sla)) (route \(route.source))"
-        addDial(target, due: now, deadline: Instant.add(now, sla), rule: rule, discriminator: Self.tierDiscriminator, origin: newOrigin(),
-                reason: reason)
+        addDial(target, due: now, deadline: Instant.add(now, sla), rule: rule, discriminator: Self.tierDiscriminator,
+                origin: newOrigin(), reason: reason, role: .tierDial)
     }
 
     /// Marks the tier's speed-to-lead dial among the drafts.
     static let tierDiscriminator = "tier"
+
+    /// A tier dial issued in this step supersedes the tier dial of an
+    /// earlier step still waiting to be delivered (a warm dial moved to the
+    /// next calling window when the lead turns hot): that one is withdrawn,
+    /// so one lead never has two speed-to-lead dials queued.
+    mutating func supersedePendingTierDials(_ issued: [(draft: DraftTask, task: LeadTask)]) {
+        guard let new = issued.first(where: { $0.draft.role == .tierDial && $0.task.kind == .dial })?.task else { return }
+        for old in state.pendingTasks where old.role == .tierDial && old.kind == .dial {
+            timers.append(.cancelTask(id: old.id, reason: "superseded by \(new.id)"))
+            explain(new.rule, "pending dial \(old.id) due \(Format.instant(old.due)) withdrawn: "
+                    + "superseded by the dial due \(Format.instant(new.due))")
+        }
+        state.pendingTasks.removeAll { $0.role == .tierDial && $0.kind == .dial }
+    }
 
     func tierIndex(named name: String) -> Int? { compiled.tiers.firstIndex { $0.name == name } }
 
@@ -81,12 +95,15 @@ extension Step {
         return age < 0 ? 1 : Int(age / 86_400_000) + 1
     }
 
-    /// The cadence of the lead's age window whose WHEN holds.
+    /// The cadence of the lead's age window whose WHEN holds. A cadence
+    /// whose EXIT WHEN already holds is not entered: the lead would leave it
+    /// at the next input, and its first message would go out each time.
     func windowCadence(_ facts: LeadFacts, _ e: Evaluation) -> CompiledCadence? {
         guard let day = leadDay() else { return nil }
         return compiled.cadences.first { c in
             c.definition.firstDay <= day && day <= c.definition.lastDay
                 && (c.condition?.truth(facts, e) ?? .holds) == .holds
+                && !c.exitConditions.contains { $0.truth(facts, e) == .holds }
         }
     }
 

@@ -119,13 +119,25 @@ public struct DialTarget: Sendable, Hashable, Codable {
 /// or a CLOSE must withdraw. Tasks whose due time has passed by the next
 /// input are taken as delivered and forgotten.
 public struct PendingTask: Sendable, Hashable, Codable {
+    /// What a pending task stands for when a later input re-plans the lead.
+    public enum Role: String, Sendable, Hashable, Codable {
+        /// A tier's speed-to-lead dial (or the trigger dial that covered
+        /// it): a hotter tier's dial supersedes it.
+        case tierDial
+        /// A call or message of the lead's cadence: withdrawn when the lead
+        /// leaves the cadence.
+        case cadence
+    }
+
     public var id: String
     public var kind: TaskKind
     public var due: Int64
-    public init(id: String, kind: TaskKind, due: Int64) {
+    public var role: Role?
+    public init(id: String, kind: TaskKind, due: Int64, role: Role? = nil) {
         self.id = id
         self.kind = kind
         self.due = due
+        self.role = role
     }
 }
 
@@ -165,6 +177,10 @@ public struct LeadState: Sendable, Hashable, Codable {
     public var escalatedTier: String?
     /// The nurture cadence the lead is in.
     public var cadence: String?
+    /// The cadence's pending timers and call plan, while the lead nurtures.
+    public var cadenceSchedule: CadenceSchedule?
+    /// Progress through each cadence sequence, by `SequenceProgress.key`.
+    public var cadenceSequences: [String: SequenceProgress] = [:]
     /// Dial attempts made so far (one per `call_outcome`).
     public var attempts: Int = 0
     /// Labels set by `FLAG` (`verify_data`).

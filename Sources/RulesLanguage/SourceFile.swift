@@ -44,15 +44,12 @@ public final class SourceFile: Sendable {
         if line == 1, bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
             start = min(3, offset)
         }
-        var column = 1
-        var i = start
-        let end = min(offset, bytes.count)
-        while i < end {
-            // Count only bytes that start a scalar (not UTF-8 continuation bytes).
-            if bytes[i] & 0xC0 != 0x80 { column += 1 }
-            i += 1
-        }
-        return SourceLocation(line: line, column: column)
+        let end = max(start, min(offset, bytes.count))
+        // Decode the way `lineText` does, so invalid bytes count as the
+        // replacement characters the printed line shows and the header's
+        // column agrees with the caret.
+        let scalars = String(decoding: bytes[start..<end], as: UTF8.self).unicodeScalars.count
+        return SourceLocation(line: line, column: scalars + 1)
     }
 
     /// The text of a 1-based line without its line terminator; invalid UTF-8

@@ -35,8 +35,10 @@ func outcome(_ code: String, _ extra: [String: Value] = [:]) throws -> (Driver, 
     let (_, r) = try outcome("C02")
     #expect(r.state.status == .nurturing)
     #expect(r.state.cadence == "demo_active_no_deposit")
-    #expect(r.tasks.map(\.kind) == [.dial])
+    // The dial in a week, and the cadence's first email on entering it.
+    #expect(r.tasks.map(\.kind) == [.dial, .email])
     #expect(r.tasks.first?.due == outcomeTime + 7 * day)
+    #expect(r.tasks(.email).map(\.template) == ["platform_tips"])
 }
 
 @Test func c03ClosesTheLeadWithNoFollowUp() throws {

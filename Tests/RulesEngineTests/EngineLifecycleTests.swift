@@ -110,7 +110,8 @@ func weakAffiliate() throws -> Driver {
     let r = try #require(fired)
     #expect(r.state.quarantine?.phase == .completed)
     #expect(r.state.status == .nurturing && r.state.tier == "cold")
-    #expect(r.tasks.isEmpty)
+    #expect(r.tasks(.dial).isEmpty)
+    #expect(r.state.cadence == "demo_active_no_deposit" && r.tasks.map(\.template) == ["platform_tips"])
 }
 
 @Test func aDepositDuringTheHoldEndsTheQuarantineAndTheWelcomeCallGoesOut() throws {

@@ -40,7 +40,7 @@ func aHotLeadIsDialledWithinSixtySecondsByTheDeskOfItsLanguage(language: String,
     #expect(r.state.tier == "cold")
     #expect(r.state.status == .nurturing)
     #expect(r.state.cadence == "demo_active_no_deposit")
-    #expect(r.tasks.isEmpty)
+    #expect(r.tasks.map(\.kind) == [.email], "no dial; the cadence's first email (EngineCadence*Tests)")
 }
 
 @Test func aDepositPageVisitCallsBackNowInThePriorityQueue() throws {

@@ -204,3 +204,19 @@ final class Results: @unchecked Sendable {
     func append(_ line: String) { lock.withLock { lines.append(line) } }
     var values: [String] { lock.withLock { lines } }
 }
+
+/// The header's column and the caret come from the same decoding: a stray
+/// continuation byte shows as one replacement character and counts as one
+/// column, a cut-short sequence as one, a valid multi-byte scalar as one.
+@Test(arguments: [
+    ([UInt8]([0x80]), 1), ([0xE2, 0x82], 1), ([0xE2, 0x82, 0xAC], 1), ([0x80, 0x80], 2), ([0xC0, 0x80], 2),
+])
+func columnCountsInvalidBytesAsTheReplacementCharactersPrinted(middle: [UInt8], shown: Int) {
+    let bytes = Array("a ".utf8) + middle + Array(" b\n".utf8)
+    let file = SourceFile(path: "t.rules", bytes: bytes)
+    let offsetOfB = bytes.count - 2
+    let printed = file.lineText(1)
+    let caretColumn = printed.unicodeScalars.firstIndex(of: "b").map { printed.unicodeScalars.distance(from: printed.unicodeScalars.startIndex, to: $0) + 1 }
+    #expect(file.location(of: offsetOfB).column == 2 + shown + 2)
+    #expect(file.location(of: offsetOfB).column == caretColumn)
+}

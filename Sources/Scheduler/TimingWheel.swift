@@ -1,0 +1,209 @@
+// A hierarchical timing wheel (Varghese & Lauck 1987; Kafka's purgatory
+// timer; the Linux timer wheel): the scheduler's store of pending timers.
+//
+// Time is cut into ticks of `tickMilliseconds`, counted from `start`. Level 0
+// has `slotsPerLevel` (S) slots of one tick each; every slot of level L+1
+// spans a whole turn of level L (S^(L+1) ticks). A timer goes to the lowest
+// level whose next S slots, counted from the slot the wheel is in, reach its
+// due tick. Levels above 0 are made on first need, like Kafka's overflow
+// wheels, until one level's turn covers every tick an Int64 time can have,
+// so there is no overflow list and any due time, Int64.max included, has a
+// slot.
+//
+// Worked example, 1 ms tick and 64 slots (the default):
+//
+//     level   slot spans        turn (64 slots)
+//       0     1 ms              64 ms
+//       1     64 ms             4.096 s
+//       2     4.096 s           4 min 22 s
+//       3     4 min 22 s        4 h 40 min
+//       4     4 h 40 min        12.4 days
+//       5     12.4 days         2.2 years
+//      ...    ...               (level 10's turn covers 2^66 ms)
+//
+// With the wheel at 0, a timer due in 3 days (259,200,000 ms) does not fit in
+// level 3's turn but does in level 4's: it lands in level 4, slot 15, which
+// spans [251,658,240, 268,435,456). Nothing looks at it until the wheel gets
+// to that slot's start, 2 d 21 h 54 min in; then the slot is opened and its
+// timers re-placed relative to the new now: ours, 7,541,760 ms away, goes to
+// level 3 (slot 28, opened at 258,998,272), then level 2 (slot 49, opened at
+// 259,198,976), then level 1 (slot 16, opened at 259,200,000 = its due), and
+// from there to the ready queue. Five placements in three days, each O(1).
+//
+// Nothing fires early. A slot's span contains the due times of all its
+// timers, so a slot opens at or before each of them; opening one only moves
+// its timers to finer levels (Kafka's "reinsert", relative to the new now)
+// or, for timers whose tick has come, to the ready queue. Only the ready queue
+// fires, and `popNext(upTo:)` compares the exact due time with the caller's
+// time: with a tick longer than 1 ms, a level-0 slot holds several due times
+// and the comparison is what keeps the late part of the tick waiting. (Linux
+// rounds a timer up to the next bucket boundary instead, because it fires
+// whole buckets; this wheel can be exact because it fires timer by timer.)
+//
+// Order is exact: timers fire by (due time, order of scheduling), the order a
+// heap of (due, sequence) would give. The wheel never ticks through empty
+// slots: per-level occupancy bitmaps find the next occupied slot of each
+// level, and the wheel jumps straight to the earliest one, opening every slot
+// of every level that starts at that tick before anything fires, so a timer
+// still in a coarse slot cannot be overtaken by a later-scheduled one at the
+// same due time. Timers whose tick has come (opened slots, and timers
+// scheduled at or before the wheel's position) wait in the ready queue, a
+// small binary heap on (due, sequence).
+//
+// Cost of each operation (n pending timers, S slots, r timers in the ready
+// queue — normally those of one tick):
+//   schedule    O(1): pick the level (at most one shift and compare per
+//               level), push on the slot's list; O(log r) if already due.
+//   cancel      O(1): unlink from the slot's list (O(log r) if ready); the
+//               node returns to the free list at once.
+//   popNext,    amortized O(1) per timer plus O(log r): a timer is re-placed
+//   nextDue     at most once per level on its way down (log_S of how far
+//               ahead it was scheduled, plus one); finding the next occupied
+//               slot scans S/64 bitmap words per level and stops at the first
+//               level that cannot beat the best slot found.
+//   memory      one 40-byte node per pending timer (Element = Int) in a slab
+//               that grows by half and reuses freed nodes; 4 bytes per slot
+//               head; a handle is 8 bytes (node index + generation, so a
+//               stale handle cancels nothing).
+//
+// Thread safety: a value type with no shared state, and not thread-safe.
+// One owner drives it — the simulation loop, or the daemon's scheduler actor
+// — and nobody else touches it. Copies are independent (copy-on-write
+// arrays); copying a large wheel copies its slab.
+
+/// Identifies one scheduled timer of one `TimingWheel`, for `cancel(_:)`.
+///
+/// Stays valid until the timer fires or is cancelled; after that it refers
+/// to nothing, even when the wheel reuses its storage for a new timer.
+public struct TimerHandle: Hashable, Sendable {
+    @usableFromInline let index: Int32
+    @usableFromInline let generation: UInt32
+
+    @inlinable
+    init(index: Int32, generation: UInt32) {
+        self.index = index
+        self.generation = generation
+    }
+}
+
+/// Pending timers, each carrying an `Element`, fired in (due time,
+/// scheduling order). See the header of TimingWheel.swift for the design.
+public struct TimingWheel<Element> {
+    // Shape (fixed at init).
+    @usableFromInline let origin: Int64
+    @usableFromInline let tickLength: UInt64
+    @usableFromInline let slotsPerLevel: Int
+    /// log2(slotsPerLevel) when it is a power of two (shifts instead of
+    /// divisions), else 0.
+    @usableFromInline let slotShift: Int
+    @usableFromInline let wordsPerLevel: Int
+    /// Ticks spanned by one slot of each level that can exist: S^level.
+    @usableFromInline let widths: ContiguousArray<UInt64>
+
+    // State.
+    @usableFromInline var nodes: ContiguousArray<Node> = []
+    @usableFromInline var freeList: Int32 = -1
+    /// First node of each slot's list, level by level, -1 when empty.
+    @usableFromInline var heads: ContiguousArray<Int32>
+    /// One bit per slot, set when its list is not empty.
+    @usableFromInline var occupancy: ContiguousArray<UInt64>
+    @usableFromInline var levelCount = 1
+    /// The tick the wheel has opened slots up to. Timers at or before it are
+    /// in `ready`; every other timer is in a slot and due after it.
+    @usableFromInline var cursor: UInt64 = 0
+    /// Binary min-heap of node indices on (due, sequence).
+    @usableFromInline var ready: ContiguousArray<Int32> = []
+    @usableFromInline var sequence: UInt64 = 0
+    @usableFromInline var pending = 0
+    @usableFromInline var advanced: Int64
+
+    /// An empty wheel whose time starts at `start` (ms since the epoch).
+    ///
+    /// - Parameters:
+    ///   - tickMilliseconds: the span of one level-0 slot, at least 1. Firing
+    ///     stays exact to the millisecond whatever the tick; a longer tick
+    ///     trades a few more comparisons in the ready queue for fewer slots.
+    ///   - slotsPerLevel: slots in each level, at least 2 and at most 65,536;
+    ///     a power of two makes placement a shift instead of a division.
+    public init(start: Int64, tickMilliseconds: Int64 = 1, slotsPerLevel: Int = 64) {
+        precondition(tickMilliseconds >= 1, "TimingWheel: tickMilliseconds must be at least 1")
+        precondition((2...65_536).contains(slotsPerLevel), "TimingWheel: slotsPerLevel must be in 2...65536")
+        origin = start
+        advanced = start
+        tickLength = UInt64(tickMilliseconds)
+        self.slotsPerLevel = slotsPerLevel
+        slotShift = slotsPerLevel.nonzeroBitCount == 1 ? slotsPerLevel.trailingZeroBitCount : 0
+        wordsPerLevel = (slotsPerLevel + 63) / 64
+        var widths: ContiguousArray<UInt64> = [1]
+        let slots = UInt64(slotsPerLevel)
+        while let widest = widths.last, widest <= UInt64.max / slots {
+            widths.append(widest * slots)
+        }
+        self.widths = widths
+        heads = ContiguousArray(repeating: -1, count: slotsPerLevel)
+        occupancy = ContiguousArray(repeating: 0, count: wordsPerLevel)
+    }
+
+    /// How far the wheel has been run: the greatest of `start`, the due time
+    /// of every timer popped, and the time of every `popNext(upTo:)` that
+    /// found nothing due.
+    @inlinable public var now: Int64 { advanced }
+
+    /// Pending timers: scheduled, neither fired nor cancelled.
+    @inlinable public var count: Int { pending }
+
+    /// Schedules `element` to fire at `due` (ms since the epoch) and returns
+    /// the handle that cancels it. A due time at or before `now`, or before
+    /// `start`, fires at the next `popNext(upTo:)`, in due order among the
+    /// others. O(1).
+    @inlinable
+    @discardableResult
+    public mutating func schedule(_ element: Element, at due: Int64) -> TimerHandle {
+        let index = allocate(element, due: due)
+        place(index)
+        pending += 1
+        return TimerHandle(index: index, generation: nodes[Int(index)].generation)
+    }
+
+    /// Cancels a pending timer and returns its element; nil when the timer
+    /// already fired or was cancelled (the handle is stale). O(1).
+    @inlinable
+    @discardableResult
+    public mutating func cancel(_ handle: TimerHandle) -> Element? {
+        guard isPending(handle) else { return nil }
+        detach(handle.index)
+        pending -= 1
+        return release(handle.index)
+    }
+
+    /// The exact earliest due time of a pending timer, nil when none is.
+    ///
+    /// Mutating because it may open slots on the way (work `popNext` would
+    /// do anyway); it does not move `now` and fires nothing.
+    @inlinable
+    public mutating func nextDue() -> Int64? {
+        if ready.isEmpty { openSlots(through: UInt64.max) }
+        guard let first = ready.first else { return nil }
+        return nodes[Int(first)].due
+    }
+
+    /// Removes and returns the earliest pending timer due at or before
+    /// `time`, in (due, scheduling order); nil when none is, and then `now`
+    /// becomes `time` (if later). Never returns a timer due after `time`.
+    @inlinable
+    public mutating func popNext(upTo time: Int64) -> (handle: TimerHandle, element: Element, due: Int64)? {
+        if ready.isEmpty { openSlots(through: tick(of: time)) }
+        guard let first = ready.first, nodes[Int(first)].due <= time else {
+            advanced = max(advanced, time)
+            return nil
+        }
+        let due = nodes[Int(first)].due
+        let handle = TimerHandle(index: first, generation: nodes[Int(first)].generation)
+        removeReady(at: 0)
+        pending -= 1
+        advanced = max(advanced, due)
+        return (handle, release(first), due)
+    }
+}
+
+extension TimingWheel: Sendable where Element: Sendable {}
