@@ -90,6 +90,7 @@ public final class Simulation {
     private var wheel: TimingWheel<WheelKey>
     private var leads = LeadTable()
     private var duplicates = DuplicateIndex()
+    private var texts = TextInterner()
 
     /// `start`: the earliest time an event may have. `outcomes`: answer
     /// every dial issued with simulated call outcomes drawn with `seed`.
@@ -220,7 +221,7 @@ public final class Simulation {
                 statistics.replaced += 1
                 if keepsHistory { note(n, "replaced \(old.id) (same id, scheduled again)") }
             }
-            schedule(.task(task), at: task.due, lead: n)
+            schedule(.task(texts.intern(task)), at: task.due, lead: n)
         }
     }
 

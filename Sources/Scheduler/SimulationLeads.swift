@@ -14,8 +14,10 @@
 
 import RulesEngine
 
-/// What a wheel entry stands for.
-enum PendingWork {
+/// What a wheel entry stands for. Indirect: an entry is then one pointer
+/// wide, so a lead's list of pending entries (and the spare capacity it
+/// keeps after removals) costs a few bytes per slot instead of a whole task.
+indirect enum PendingWork {
     /// A wake-up the engine asked for.
     case timer(TimerFiring)
     /// A task to issue when due.
@@ -107,5 +109,36 @@ struct LeadTable {
         for page in pages {
             for record in page { body(record) }
         }
+    }
+}
+
+/// Shares one copy of the texts that tasks repeat by the million (rule
+/// locations, queues, reasons such as "disposition V01 …: RETRY IN 4h"):
+/// equal strings come out as the same storage. Short strings are stored
+/// inline by Swift and skipped; the table stops growing at `limit` texts,
+/// so reasons that embed times cannot make it grow without bound.
+struct TextInterner {
+    static let limit = 100_000
+    private var table: Set<String> = []
+
+    mutating func intern(_ text: String) -> String {
+        guard text.utf8.count > 15 else { return text }
+        if table.count < Self.limit { return table.insert(text).memberAfterInsert }
+        return table.firstIndex(of: text).map { table[$0] } ?? text
+    }
+
+    mutating func intern(_ text: String?) -> String? { text.map { intern($0) } }
+
+    /// The task with its repeated texts shared.
+    mutating func intern(_ task: LeadTask) -> LeadTask {
+        var t = task
+        t.queue = intern(t.queue)
+        t.priority = intern(t.priority)
+        t.dialMode = intern(t.dialMode)
+        t.template = intern(t.template)
+        t.rule = intern(t.rule)
+        t.reason = intern(t.reason)
+        t.slaBreach = intern(t.slaBreach)
+        return t
     }
 }

@@ -104,6 +104,9 @@ extension RulesBench {
             print("  SLA breaches: \(summary.breachCount); faults: \(simulation.faults.count)")
             print("  wall: \(fixed(wall.seconds, 1)) s (capture phase \(fixed(ingest.seconds, 1)) s, "
                   + "play-out \(fixed(playOut.seconds, 1)) s); \(humanRate(Double(steps) / wall.seconds))steps/s")
+            let (user, system) = Self.cpuSeconds()
+            print("  cpu: \(fixed(user + system, 1)) s (user \(fixed(user, 1)) s, system \(fixed(system, 1)) s) "
+                  + "for \(fixed(wall.seconds, 1)) s wall; \(fixed((user + system) * 1e6 / Double(steps), 1)) µs of CPU per step")
             let peak = Self.peakResidentBytes()
             print("  peak memory (ru_maxrss): \(fixed(peak / 1024 / 1024, 0)) MB, "
                   + "\(fixed(peak / Double(simulation.leadCount), 0)) bytes per lead")
@@ -113,6 +116,19 @@ extension RulesBench {
                   + "\(fixed(seconds, 1)) s (\(seconds < Self.targetSeconds ? "meets" : "MISSES")), "
                   + "\(fixed(bytes / 1024 / 1024, 0)) MB (\(bytes < Self.targetBytes ? "meets" : "MISSES"))"
                   + (leads == 1_000_000 ? "" : " — scaled linearly from \(leads) leads"))
+        }
+
+        /// User and system CPU time of the process so far, in seconds: on a
+        /// shared machine the wall time depends on the neighbours, this does not.
+        static func cpuSeconds() -> (Double, Double) {
+            var usage = rusage()
+            #if os(macOS)
+            getrusage(RUSAGE_SELF, &usage)
+            #else
+            getrusage(RUSAGE_SELF.rawValue, &usage)
+            #endif
+            func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+            return (seconds(usage.ru_utime), seconds(usage.ru_stime))
         }
 
         /// The process's peak resident set, in bytes (ru_maxrss is in KB on Linux, bytes on macOS).
