@@ -8,7 +8,7 @@ extension RulesCommand {
     /// `rules check`: compile the playbook and report every diagnostic.
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Report every syntax, type and lint finding in rule files.",
+            abstract: "Report every syntax, type and lint finding in rule files and their holiday file.",
             discussion: """
                 Exits 0 when there are no errors (warnings are allowed unless --strict), \
                 1 when there are findings that fail, 2 for usage errors or unreadable input.
@@ -28,8 +28,8 @@ extension RulesCommand {
         mutating func run() async throws {
             let clock = ContinuousClock()
             let started = clock.now
-            let sources = try input.loadSources()
-            let result = Compiler.compile(sources)
+            let result = try input.loadPlaybook()
+            let sources = result.sources
             let elapsed = started.duration(to: clock.now)
 
             let renderer = DiagnosticRenderer(
@@ -55,6 +55,23 @@ extension RulesCommand {
             let rounded = (ms * 10).rounded() / 10
             let files = sources.count == 1 ? "1 file" : "\(sources.count) files"
             return "checked \(files) (\(lines) lines) in \(rounded) ms"
+        }
+    }
+}
+
+extension InputOptions {
+    /// The playbook the PATH arguments name, compiled, with its HOLIDAYS
+    /// file read and checked (`LoadedPlaybook.load`); unreadable rules are a usage failure.
+    func loadPlaybook() throws(CommandFailure) -> LoadedPlaybook {
+        var paths = self.paths
+        if paths.isEmpty {
+            _ = try loadSources()  // the message for a missing rules/ directory
+            paths = [Self.defaultDirectory]
+        }
+        do {
+            return try LoadedPlaybook.load(paths)
+        } catch {
+            throw CommandFailure(message: error.description)
         }
     }
 }

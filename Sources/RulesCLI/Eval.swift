@@ -57,7 +57,7 @@ extension RulesCommand {
         }
 
         mutating func run() async throws {
-            let compiled = try compile()
+            let (compiled, holidays) = try compile()
             let path = events == "-" ? "<stdin>" : events
             let bytes: [UInt8]
             do {
@@ -79,7 +79,7 @@ extension RulesCommand {
             let now = until ?? log.events.map(\.event.at).max() ?? 0
             let reports: [LeadReport]
             do {
-                reports = try Replay(engine: Engine(compiled: compiled)).reports(histories, now: now)
+                reports = try Replay(engine: Engine(compiled: compiled, holidays: holidays)).reports(histories, now: now)
             } catch {
                 throw CommandFailure(message: error.description)
             }
@@ -89,21 +89,22 @@ extension RulesCommand {
             }
         }
 
-        /// The compiled playbook; diagnostics and exit 2 when it has errors.
-        private func compile() throws(CommandFailure) -> CompiledProgram {
-            let sources: [SourceFile]
+        /// The compiled playbook and its holidays (`LoadedPlaybook.load`);
+        /// diagnostics and exit 2 when the rules or the holiday file have errors.
+        private func compile() throws(CommandFailure) -> (CompiledProgram, HolidayCalendar) {
+            let playbook: LoadedPlaybook
             do {
-                sources = try SourceLoader.load([rules])
+                playbook = try LoadedPlaybook.load(directory: rules)
             } catch {
                 throw CommandFailure(message: error.description)
             }
-            let result = Compiler.compile(sources)
-            guard let program = result.program else {
+            guard let program = playbook.program else {
                 let renderer = DiagnosticRenderer(color: Console.stderrWantsColor)
-                Console.err(renderer.render(result.diagnostics.filter { $0.severity == .error }, dropped: result.dropped))
+                Console.err(renderer.render(playbook.diagnostics.filter { $0.severity == .error },
+                                            dropped: playbook.dropped))
                 throw CommandFailure(message: "the rules in '\(rules)' do not compile; nothing evaluated")
             }
-            return CompiledProgram(program: program)
+            return (CompiledProgram(program: program), playbook.holidays)
         }
 
         /// Prints issues to stderr, at most `maxPrintedIssues`, then how many more.

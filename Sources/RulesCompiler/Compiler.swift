@@ -9,6 +9,10 @@ public struct CompileResult: Sendable {
     public let diagnostics: [Diagnostic]
     /// Diagnostics not kept because the limit was reached.
     public let dropped: Int
+    /// The parsed files, in the order given (what did parse of a broken one):
+    /// `LoadedPlaybook.load` finds the HOLIDAYS declaration here even when the
+    /// playbook has errors.
+    public var files: [RulesFile] = []
 
     public var errorCount: Int { diagnostics.filter { $0.severity == .error }.count + dropped }
     public var warningCount: Int { diagnostics.filter { $0.severity == .warning }.count }
@@ -39,6 +43,6 @@ public enum Compiler {
         let checker = Checker.check(files, parseFailed: parseFailed, nodeCount: nextID)
         bag.append(contentsOf: checker.bag)
         let program = bag.hasErrors ? nil : checker.lower()
-        return CompileResult(program: program, diagnostics: bag.sorted(), dropped: bag.dropped)
+        return CompileResult(program: program, diagnostics: bag.sorted(), dropped: bag.dropped, files: files)
     }
 }

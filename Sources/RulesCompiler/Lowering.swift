@@ -149,6 +149,7 @@ extension Checker {
         var calls: [CadenceDefinition.Calls] = [], sequences: [CadenceDefinition.Sequence] = []
         var triggers: [TriggerDefinition] = [], exits: [Expr] = []
         var callSources: [SourceRef] = [], sequenceSources: [SourceRef] = []
+        var callEvery: CalendarSpan?
         for statement in d.statements {
             let line = SourceRef(file: ref.file, range: statement.range)
             switch statement.kind {
@@ -161,15 +162,18 @@ extension Checker {
                 if let ms = constantDuration(every) {
                     calls.append(.every(milliseconds: ms))
                     callSources.append(line)
+                    callEvery = callEvery ?? CalendarSpan(constant: every)
                 }
             case .email(let templates, let every):
                 if let ms = constantDuration(every) {
-                    sequences.append(.init(channel: .email, templates: templates.map(\.name), everyMilliseconds: ms))
+                    sequences.append(.init(channel: .email, templates: templates.map(\.name), everyMilliseconds: ms,
+                                           every: CalendarSpan(constant: every)))
                     sequenceSources.append(line)
                 }
             case .sms(let template, let every):
                 if let ms = constantDuration(every) {
-                    sequences.append(.init(channel: .sms, templates: [template.name], everyMilliseconds: ms))
+                    sequences.append(.init(channel: .sms, templates: [template.name], everyMilliseconds: ms,
+                                           every: CalendarSpan(constant: every)))
                     sequenceSources.append(line)
                 }
             case .trigger(let t): triggers.append(lowerTrigger(t, cadence: d.name.name, ref.file))
@@ -179,7 +183,8 @@ extension Checker {
         return CadenceDefinition(name: d.name.name, firstDay: days.lowerBound, lastDay: days.upperBound,
                                  condition: d.condition, calls: calls, sequences: sequences,
                                  callSources: callSources, sequenceSources: sequenceSources, triggers: triggers,
-                                 exitConditions: exits, source: SourceRef(file: ref.file, range: d.header))
+                                 exitConditions: exits, source: SourceRef(file: ref.file, range: d.header),
+                                 callEvery: callEvery)
     }
 
     private func lowerQuarantine(_ d: QuarantineDecl, _ ref: SourceRef) -> QuarantineDefinition? {

@@ -173,6 +173,9 @@ public struct CadenceDefinition: Sendable {
         public let channel: TemplateChannel
         public let templates: [String]
         public let everyMilliseconds: Int64
+        /// `everyMilliseconds` as written: `EVERY 2w` is 14 local days, kept
+        /// at the lead's wall-clock time across DST (docs/LOCAL-TIME.md).
+        public var every: CalendarSpan? = nil
     }
     public enum Calls: Sendable, Hashable {
         case perWeek(min: Int, max: Int)
@@ -193,6 +196,8 @@ public struct CadenceDefinition: Sendable {
     public let triggers: [TriggerDefinition]
     public let exitConditions: [Expr]
     public let source: SourceRef
+    /// The `CALL EVERY` spacing as written (`CALL EVERY 2w`: 14 local days).
+    public var callEvery: CalendarSpan? = nil
 }
 
 public struct DispositionDefinition: Sendable {

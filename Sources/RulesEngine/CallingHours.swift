@@ -1,49 +1,21 @@
 // Calling hours and business days in the lead's local time.
 //
-// Every bound is built as a local wall-clock time (DateComponents in the
-// lead's TimeZone, from the system's tz database) and converted to an
-// instant, never by adding a fixed offset to UTC: on the Sunday a zone
-// changes to or from daylight saving time, 09:00 local is still 09:00 on
-// the wall, one hour closer to (or further from) UTC than the day before.
-// Days are stepped from local noon, which exists and is unambiguous on
-// every day of every zone, so a midnight DST change (as in some American
-// zones' history) cannot skip or repeat a date.
+// Every bound is built as a local wall-clock time in the lead's TimeZone
+// (the system's tz database) and converted to an instant, never by adding a
+// fixed offset to UTC: on the Sunday a zone changes to or from daylight
+// saving time, 09:00 local is still 09:00 on the wall, one hour closer to
+// (or further from) UTC than the day before. LocalDay.swift holds the
+// arithmetic and the rules for wall-clock times a DST change skips or
+// repeats; docs/LOCAL-TIME.md explains the whole.
+//
+// Business days are the declared BUSINESS DAYS minus the holidays of the
+// HOLIDAYS file for every country and for the lead's own country. Holidays
+// do not close the calling windows: a call already due on a holiday (a
+// callback the lead asked for) is still made; only the choice of a business
+// day (NEXT BUSINESS DAY, cadence call days) passes over them.
 
 import Foundation
 import RulesCompiler
-
-/// A date on the lead's local calendar.
-public struct LocalDate: Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
-    public var year: Int
-    public var month: Int
-    public var day: Int
-    public init(year: Int, month: Int, day: Int) {
-        self.year = year
-        self.month = month
-        self.day = day
-    }
-
-    /// Reads `2026-12-25`; nil for anything else.
-    public init?(iso text: String) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
-              (1...12).contains(m), (1...31).contains(d) else { return nil }
-        self.init(year: y, month: m, day: d)
-    }
-
-    public var description: String {
-        func pad(_ n: Int, _ width: Int) -> String {
-            let s = String(n)
-            return String(repeating: "0", count: max(0, width - s.count)) + s
-        }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
-    }
-
-    public static func < (a: LocalDate, b: LocalDate) -> Bool {
-        (a.year, a.month, a.day) < (b.year, b.month, b.day)
-    }
-}
 
 /// The calling windows, business days and holidays of a playbook, applied
 /// in a lead's zone. Times are ms since the epoch.
@@ -52,23 +24,28 @@ public struct CallingCalendar: Sendable {
     /// nil when the playbook declares no CALLING HOURS (calls at any time).
     public let windows: [Weekday: [Range<Int>]]?
     public let businessDays: Set<Weekday>
-    /// Dates that are not business days.
-    public let holidays: Set<LocalDate>
+    /// Dates that are not business days, for every country and per country.
+    public let holidays: HolidayCalendar
 
     /// How far ahead a window is looked for: a week of windows, twice.
     static let searchDays = 14
     /// How far ahead a business day is looked for (holidays may run long).
     static let businessSearchDays = 62
 
-    public init(windows: [Weekday: [Range<Int>]]?, businessDays: Set<Weekday>, holidays: Set<LocalDate> = []) {
+    public init(windows: [Weekday: [Range<Int>]]?, businessDays: Set<Weekday>, holidays: HolidayCalendar = .none) {
         self.windows = windows?.mapValues { $0.sorted { $0.lowerBound < $1.lowerBound } }
         self.businessDays = businessDays
         self.holidays = holidays
     }
 
-    /// The calendar of a checked playbook; `holidays` are the dates of its
-    /// HOLIDAYS file, which the caller reads (the engine does no I/O).
-    public init(program: Program, holidays: Set<LocalDate> = []) {
+    /// Holidays of every country only (the form before per-country calendars).
+    public init(windows: [Weekday: [Range<Int>]]?, businessDays: Set<Weekday>, holidays: Set<LocalDate>) {
+        self.init(windows: windows, businessDays: businessDays, holidays: HolidayCalendar(everywhere: holidays))
+    }
+
+    /// The calendar of a checked playbook; `holidays` come from its HOLIDAYS
+    /// file, which `LoadedPlaybook.load` reads (the engine does no I/O).
+    public init(program: Program, holidays: HolidayCalendar = .none) {
         self.init(windows: program.callingHours?.windows, businessDays: program.businessDays, holidays: holidays)
     }
 
@@ -98,84 +75,65 @@ public struct CallingCalendar: Sendable {
     /// The start of the first calling window on the first business day
     /// after the local date of `time` (a business day without a window is
     /// passed over); local midnight of that day when there are no calling
-    /// hours. Nil when none comes within two months.
-    public func nextBusinessDayOpening(after time: Int64, in zone: TimeZone) -> Int64? {
+    /// hours. `country` is the lead's ISO code, whose holidays are passed
+    /// over with those of every country. Nil when none comes within two months.
+    public func nextBusinessDayOpening(after time: Int64, in zone: TimeZone, country: String? = nil) -> Int64? {
         guard Instant.inCalendarRange(time) else { return nil }
         let day = LocalDay(containing: time, in: zone)
         for offset in 1...Self.businessSearchDays {
             let d = day.adding(days: offset)
-            guard isBusinessDay(d) else { continue }
+            guard isBusinessDay(d.date, weekday: d.weekday, country: country) else { continue }
             guard let windows else { return d.instant(minute: 0) }
             if let first = windows[d.weekday]?.first { return d.instant(minute: first.lowerBound) }
         }
         return nil
     }
 
-    /// True for a declared business day that is not a holiday.
-    func isBusinessDay(_ day: LocalDay) -> Bool {
-        businessDays.contains(day.weekday) && !holidays.contains(day.date)
+    /// True for a declared business day that is not a holiday of every
+    /// country or of `country`.
+    public func isBusinessDay(_ date: LocalDate, country: String?) -> Bool {
+        let weekday = Weekday(rawValue: Int(LocalDay.floorMod(Int64(LocalDay.daysFromCivil(date)) + 3, 7))) ?? .monday
+        return isBusinessDay(date, weekday: weekday, country: country)
+    }
+
+    private func isBusinessDay(_ date: LocalDate, weekday: Weekday, country: String?) -> Bool {
+        businessDays.contains(weekday) && !holidays.isHoliday(date, country: country)
+    }
+
+    /// `time` moved by a span as written: its local days at the same
+    /// wall-clock time in `zone` (`IN 7d` after 09:00 is 09:00 a week later,
+    /// across a DST change too), then its exact milliseconds. Saturates
+    /// outside the years 1 to 9999, which the guards then refuse.
+    public static func adding(_ span: CalendarSpan, to time: Int64, in zone: TimeZone) -> Int64 {
+        let exact = Instant.add(time, span.milliseconds)
+        guard span.hasDays else { return exact }
+        // More days than the calendar holds: past its end either way.
+        guard Instant.inCalendarRange(time), span.days.magnitude < 4_000_000 else {
+            return span.days > 0 ? .max : .min
+        }
+        return Instant.add(addingLocalDays(span.days, to: time, in: zone), span.milliseconds)
+    }
+
+    /// `time` moved by `days` local dates keeping its wall-clock time in
+    /// `zone`: 09:00 on the Friday before a DST change plus 7 days is 09:00
+    /// on the Friday after, 167 or 169 hours later. A wall time that does not
+    /// exist on the day it lands on moves forward by the gap (02:30 → 03:30);
+    /// one that occurs twice is the earlier instant (docs/LOCAL-TIME.md).
+    public static func addingLocalDays(_ days: Int64, to time: Int64, in zone: TimeZone) -> Int64 {
+        guard Instant.inCalendarRange(time), days.magnitude < 4_000_000 else {
+            return days == 0 ? time : (days > 0 ? .max : .min)
+        }
+        return LocalDay.adding(days: days, to: time, in: zone)
+    }
+
+    /// The instant a wall-clock time of a local date names in `zone`, with
+    /// the DST rules of `addingLocalDays` (`minute` after midnight).
+    public static func instant(of date: LocalDate, minute: Int, in zone: TimeZone) -> Int64 {
+        LocalDay(date: date, in: zone).instant(minute: minute)
     }
 
     /// The local date of an instant in a zone.
     public static func localDate(of time: Int64, in zone: TimeZone) -> LocalDate {
         LocalDay(containing: min(max(time, Instant.earliest), Instant.latest), in: zone).date
-    }
-}
-
-/// One date in one zone, able to turn its wall-clock times into instants.
-struct LocalDay {
-    let calendar: Calendar
-    let date: LocalDate
-    let weekday: Weekday
-
-    init(containing time: Int64, in zone: TimeZone) {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        self.init(calendar: calendar, moment: Date(timeIntervalSince1970: Double(time) / 1000))
-    }
-
-    private init(calendar: Calendar, moment: Date) {
-        self.calendar = calendar
-        let c = calendar.dateComponents([.year, .month, .day, .weekday], from: moment)
-        date = LocalDate(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1)
-        // Calendar weekdays run 1 = Sunday ... 7 = Saturday.
-        weekday = Weekday(rawValue: ((c.weekday ?? 2) + 5) % 7) ?? .monday
-    }
-
-    /// The same zone, `days` dates later.
-    func adding(days: Int) -> LocalDay {
-        guard days != 0 else { return self }
-        let noon = wallClock(hour: 12, minute: 0)
-        let moved = calendar.date(byAdding: .day, value: days, to: noon) ?? noon
-        return LocalDay(calendar: calendar, moment: moved)
-    }
-
-    /// The instant of a minute of this day's wall clock (1440 is the next
-    /// day's midnight). A wall-clock time skipped by a DST change maps to
-    /// the first instant after the gap.
-    func instant(minute: Int) -> Int64 {
-        if minute >= 24 * 60 { return adding(days: 1).instant(minute: minute - 24 * 60) }
-        let moment = wallClock(hour: minute / 60, minute: minute % 60)
-        return Int64((moment.timeIntervalSince1970 * 1000).rounded())
-    }
-
-    private func wallClock(hour: Int, minute: Int) -> Date {
-        let components = DateComponents(year: date.year, month: date.month, day: date.day, hour: hour, minute: minute)
-        if let exact = calendar.date(from: components) { return exact }
-        // The gregorian calendar answers every date; should it not, count
-        // the civil date directly with the zone's current offset.
-        let seconds = Self.daysFromCivil(date) * 86_400 + hour * 3600 + minute * 60
-            - calendar.timeZone.secondsFromGMT()
-        return Date(timeIntervalSince1970: Double(seconds))
-    }
-
-    /// Days since 1970-01-01 of a proleptic gregorian date (H. Hinnant's algorithm).
-    static func daysFromCivil(_ d: LocalDate) -> Int {
-        let y = d.month <= 2 ? d.year - 1 : d.year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (d.month + (d.month > 2 ? -3 : 9)) + 2) / 5 + d.day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
     }
 }

@@ -72,14 +72,28 @@ public struct Engine: Sendable {
     /// Calling hours, business days and holidays.
     public let calendar: CallingCalendar
 
-    /// `holidays`: the dates of the playbook's HOLIDAYS file, read by the caller.
-    public init(program: Program, holidays: Set<LocalDate> = []) {
+    /// `holidays`: the calendar of the playbook's HOLIDAYS file, as
+    /// `LoadedPlaybook.load` read it (the engine does no I/O):
+    ///
+    ///     let playbook = try LoadedPlaybook.load(directory: "rules")
+    ///     if let program = playbook.program { Engine(program: program, holidays: playbook.holidays) }
+    public init(program: Program, holidays: HolidayCalendar = .none) {
         self.init(compiled: CompiledProgram(program: program), holidays: holidays)
     }
 
-    public init(compiled: CompiledProgram, holidays: Set<LocalDate> = []) {
+    public init(compiled: CompiledProgram, holidays: HolidayCalendar = .none) {
         self.compiled = compiled
         calendar = CallingCalendar(program: compiled.program, holidays: holidays)
+    }
+
+    /// Holidays of every country only (no per-country calendar).
+    public init(program: Program, holidays: Set<LocalDate>) {
+        self.init(program: program, holidays: HolidayCalendar(everywhere: holidays))
+    }
+
+    /// Holidays of every country only (no per-country calendar).
+    public init(compiled: CompiledProgram, holidays: Set<LocalDate>) {
+        self.init(compiled: compiled, holidays: HolidayCalendar(everywhere: holidays))
     }
 
     /// Applies one input to a lead. `state` is nil for a lead never seen.
@@ -103,6 +117,13 @@ public struct Engine: Sendable {
     /// The IANA zone a lead's local times are counted in; UTC when unknown.
     func zone(of state: LeadState) -> TimeZone {
         state.timeZone.flatMap(TimeZone.init(identifier:)) ?? Self.utc
+    }
+
+    /// The lead's ISO country code (the capture field `country`), whose
+    /// holidays are not business days for it; nil when unknown.
+    func country(of state: LeadState) -> String? {
+        guard case .string(let code)? = state.fields["country"], !code.isEmpty else { return nil }
+        return code.uppercased()
     }
 
     static let utc: TimeZone = TimeZone(identifier: "UTC") ?? TimeZone(secondsFromGMT: 0) ?? TimeZone.current

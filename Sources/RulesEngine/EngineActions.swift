@@ -121,7 +121,7 @@ extension Step {
         var deadline: Int64?
         if case .within(let ms)? = a.definition.priority { deadline = Instant.add(due, ms) }
         addDial(target, due: due, deadline: deadline, rule: rule, discriminator: String(rule.range.start),
-                origin: origin, reason: "\(context): CALLBACK \(Format.timing(timing, due: due, now: now))")
+                origin: origin, reason: "\(context): CALLBACK \(timingText(timing, a, due: due))")
     }
 
     private mutating func retry(_ a: CompiledAction, _ timing: Timing?, origin: Int, context: String,
@@ -130,7 +130,7 @@ extension Step {
         let due: Int64, how: String
         if let timing {
             guard let at = self.due(timing, a, facts, e) else { return }
-            (due, how) = (at, Format.timing(timing, due: at, now: now))
+            (due, how) = (at, timingText(timing, a, due: at))
         } else {
             let (spacing, basis) = cadenceSpacing(facts, e)
             (due, how) = (Instant.add(now, spacing), "PER CADENCE (\(basis))")
@@ -182,9 +182,13 @@ extension Step {
             }
             every = d
         }
+        let span = a.definition.emailEvery.flatMap { $0.hasDays ? $0 : nil }
         for (i, template) in templates.enumerated() {
             let step = templates.count > 1 ? " (\(i + 1) of \(templates.count))" : ""
-            addMessage(.email, template: template, due: Instant.add(start, Instant.times(every, Int64(i))), rule: rule,
+            // `EVERY 3d` keeps the first email's wall-clock time (LocalDay.swift).
+            let due = span.map { CallingCalendar.adding($0.times(Int64(i)), to: start, in: engine.zone(of: state)) }
+                ?? Instant.add(start, Instant.times(every, Int64(i)))
+            addMessage(.email, template: template, due: due, rule: rule,
                        discriminator: String(rule.range.start), origin: origin,
                        reason: "\(context): EMAIL \(template)\(step)")
         }
@@ -198,16 +202,30 @@ extension Step {
         case .now, .nextAvailable:
             return now
         case .after:
+            // `IN 7d` counts local days at the lead's wall-clock time; a
+            // delay that is not a constant is exact elapsed time.
+            if let span = a.definition.delay, span.hasDays, span.nominalMilliseconds >= 0 {
+                return CallingCalendar.adding(span, to: now, in: engine.zone(of: state))
+            }
             if case .duration(let d)? = a.timing?.value(facts, e) { return Instant.add(now, max(0, d)) }
             explain(a.definition.source, "IN has no value (a value it needs is missing): no task")
         case .at:
             if case .time(let t)? = a.timing?.value(facts, e) { return t }
             explain(a.definition.source, "AT has no value (a value it needs is missing): no task")
         case .nextBusinessDay:
-            if let t = engine.calendar.nextBusinessDayOpening(after: now, in: engine.zone(of: state)) { return t }
+            if let t = engine.calendar.nextBusinessDayOpening(after: now, in: engine.zone(of: state),
+                                                              country: engine.country(of: state)) { return t }
             explain(a.definition.source, "no business day with calling hours in the next two months: no task")
         }
         return nil
+    }
+
+    /// A timing as the reasons print it; `IN 7d` says it counted local
+    /// days when the elapsed time differs (a DST change in between).
+    private func timingText(_ timing: Timing, _ a: CompiledAction, due: Int64) -> String {
+        guard case .after = timing.kind, let span = a.definition.delay, span.hasDays,
+              due - now != span.nominalMilliseconds else { return Format.timing(timing, due: due, now: now) }
+        return "IN \(span) (local days across a DST change: \(Format.duration(due - now)) elapsed)"
     }
 
     // MARK: - Drafting

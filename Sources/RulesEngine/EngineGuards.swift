@@ -21,7 +21,9 @@ extension Step {
     /// when a guard drops it.
     mutating func guarded(_ draft: DraftTask) -> LeadTask? {
         var task = draft.task
-        if state.status == .closed && draft.origin != closedBy {
+        // A block records a consent change for the CRM: closing the lead in
+        // the same step does not unsay it.
+        if state.status == .closed && draft.origin != closedBy && task.kind != .block {
             return drop(task, "the lead is closed")
         }
         if let why = refusal(task) { return drop(task, why) }

@@ -90,6 +90,14 @@ extension Step {
             return
         }
         if let current = e.tierIndex, current <= target {
+            // Re-engagement of a nurtured lead whose score already puts it
+            // in a calling tier (a warm lead nurtured by C02): the tier is
+            // entered again, so the lead leaves nurture with its call.
+            if state.status == .nurturing, case .call = compiled.tiers[current].definition.action {
+                reenterForced = true
+                explain(rule, "\(context): already in tier \(compiled.tiers[current].name); the lead leaves nurture to be called")
+                return
+            }
             explain(rule, "\(context): already in tier \(compiled.tiers[current].name), not escalated")
             return
         }

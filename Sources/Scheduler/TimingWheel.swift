@@ -53,17 +53,18 @@
 // Cost of each operation (n pending timers, S slots, r timers in the ready
 // queue — normally those of one tick):
 //   schedule    O(1): pick the level (at most one shift and compare per
-//               level), push on the slot's list; O(log r) if already due.
-//   cancel      O(1): unlink from the slot's list (O(log r) if ready); the
-//               node returns to the free list at once.
+//               level), append to the slot's array; O(log r) if already due.
+//   cancel      O(1): the slot's last entry fills the hole (O(log r) if
+//               ready); the node returns to the free list at once.
 //   popNext,    amortized O(1) per timer plus O(log r): a timer is re-placed
 //   nextDue     at most once per level on its way down (log_S of how far
 //               ahead it was scheduled, plus one); finding the next occupied
 //               slot scans S/64 bitmap words per level and stops at the first
 //               level that cannot beat the best slot found.
 //   memory      one 40-byte node per pending timer (Element = Int) in a slab
-//               that grows by half and reuses freed nodes; 4 bytes per slot
-//               head; a handle is 8 bytes (node index + generation, so a
+//               that grows by a quarter and reuses freed nodes, plus its
+//               4-byte index in a slot's array: about 50 bytes a timer at
+//               most; a handle is 8 bytes (node index + generation, so a
 //               stale handle cancels nothing).
 //
 // Thread safety: a value type with no shared state, and not thread-safe.
@@ -102,9 +103,9 @@ public struct TimingWheel<Element> {
 
     // State.
     @usableFromInline var nodes: ContiguousArray<Node> = []
-    @usableFromInline var freeList: Int32 = -1
-    /// First node of each slot's list, level by level, -1 when empty.
-    @usableFromInline var heads: ContiguousArray<Int32>
+    @usableFromInline var firstFree: Int32 = -1
+    /// The nodes of each slot, level by level (level * S + slot).
+    @usableFromInline var slots: ContiguousArray<ContiguousArray<Int32>>
     /// One bit per slot, set when its list is not empty.
     @usableFromInline var occupancy: ContiguousArray<UInt64>
     @usableFromInline var levelCount = 1
@@ -135,12 +136,12 @@ public struct TimingWheel<Element> {
         slotShift = slotsPerLevel.nonzeroBitCount == 1 ? slotsPerLevel.trailingZeroBitCount : 0
         wordsPerLevel = (slotsPerLevel + 63) / 64
         var widths: ContiguousArray<UInt64> = [1]
-        let slots = UInt64(slotsPerLevel)
-        while let widest = widths.last, widest <= UInt64.max / slots {
-            widths.append(widest * slots)
+        let perLevel = UInt64(slotsPerLevel)
+        while let widest = widths.last, widest <= UInt64.max / perLevel {
+            widths.append(widest * perLevel)
         }
         self.widths = widths
-        heads = ContiguousArray(repeating: -1, count: slotsPerLevel)
+        slots = ContiguousArray(repeating: [], count: slotsPerLevel)
         occupancy = ContiguousArray(repeating: 0, count: wordsPerLevel)
     }
 

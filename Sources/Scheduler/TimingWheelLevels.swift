@@ -36,15 +36,19 @@ extension TimingWheel {
     /// tick has come, else its slot, relative to the current cursor.
     @inlinable
     mutating func place(_ index: Int32) {
-        let due = tick(of: nodes[Int(index)].due)
+        place(index, tick: tick(of: nodes[Int(index)].due))
+    }
+
+    @inlinable
+    mutating func place(_ index: Int32, tick due: UInt64) {
         guard due > cursor else {
             pushReady(index)
             return
         }
-        let slots = UInt64(slotsPerLevel)
+        let perLevel = UInt64(slotsPerLevel)
         var level = 0
         // Terminates: the top level's S slots cover every UInt64 tick.
-        while block(due, level: level) &- block(cursor, level: level) >= slots { level &+= 1 }
+        while block(due, level: level) &- block(cursor, level: level) >= perLevel { level &+= 1 }
         if level >= levelCount { addLevels(through: level) }
         link(index, level: level, slot: slot(ofBlock: block(due, level: level)))
     }
@@ -53,7 +57,7 @@ extension TimingWheel {
     @inlinable
     mutating func addLevels(through level: Int) {
         while levelCount <= level {
-            heads.append(contentsOf: repeatElement(-1, count: slotsPerLevel))
+            slots.append(contentsOf: repeatElement([], count: slotsPerLevel))
             occupancy.append(contentsOf: repeatElement(0, count: wordsPerLevel))
             levelCount += 1
         }
@@ -110,13 +114,36 @@ extension TimingWheel {
             remaining &= remaining &- 1
             let slot = slot(ofBlock: block(start, level: level))
             let list = level &* slotsPerLevel &+ slot
-            var index = heads[list]
-            heads[list] = -1
+            var members: ContiguousArray<Int32> = []
+            swap(&members, &slots[list])
             clearOccupancy(level: level, slot: slot)
-            while index >= 0 {
-                let next = nodes[Int(index)].next
-                place(index)
-                index = next
+            replace(members)
+            // Nothing goes back into a slot being opened: keep a small
+            // array's storage for the slot's next turn, free a large one.
+            if members.capacity <= 4_096 {
+                members.removeAll(keepingCapacity: true)
+                swap(&members, &slots[list])
+            }
+        }
+    }
+
+    /// Places the nodes of an opened slot, 64 at a time: first every due
+    /// time of the batch is read, in a loop of independent loads the
+    /// processor can overlap (the nodes are scattered over the slab, and one
+    /// cache miss after another was most of the cost of a cascade), then the
+    /// batch is placed while its nodes are in cache.
+    @inlinable
+    mutating func replace(_ members: ContiguousArray<Int32>) {
+        let batch = 64
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: batch) { ticks in
+            members.withUnsafeBufferPointer { members in
+                var first = 0
+                while first < members.count {
+                    let end = min(first &+ batch, members.count)
+                    for k in first..<end { ticks[k &- first] = tick(of: nodes[Int(members[k])].due) }
+                    for k in first..<end { place(members[k], tick: ticks[k &- first]) }
+                    first = end
+                }
             }
         }
     }
@@ -162,13 +189,12 @@ extension TimingWheel {
 
 extension TimingWheel {
     /// Where a pending timer waits: in the ready queue (level nil) or in a
-    /// slot. O(length of its slot list); for tests and debugging.
+    /// slot. For tests and debugging.
     func placement(of handle: TimerHandle) -> (level: Int?, slot: Int)? {
         guard isPending(handle) else { return nil }
-        var index = handle.index
-        if nodes[Int(index)].next == Self.readyMark { return (nil, Int(nodes[Int(index)].prev)) }
-        while nodes[Int(index)].prev >= 0 { index = nodes[Int(index)].prev }
-        let (level, slot) = levelAndSlot(Int(-(nodes[Int(index)].prev + 1)))
+        let node = nodes[Int(handle.index)]
+        if node.list == Self.readyList { return (nil, Int(node.position)) }
+        let (level, slot) = levelAndSlot(Int(node.list))
         return (level, slot)
     }
 

@@ -1,13 +1,18 @@
-// The timing wheel's storage: one slab of nodes (struct of plain values in a
-// ContiguousArray, no object per timer), linked by Int32 index into
-// intrusive doubly-linked slot lists, a free list of released nodes, and the
-// ready queue, a binary heap of node indices.
+// The timing wheel's storage: one slab of nodes (plain values in a
+// ContiguousArray, no object per timer) with a free list of released nodes;
+// per slot, an array of the indices of its nodes; and the ready queue, a
+// binary heap of node indices.
 //
-// A node's links say where it is, so cancel needs no search:
-//   free     prev == freeMark, next = next free node (or -1)
-//   ready    next == readyMark, prev = its position in the `ready` heap
-//   in slot  next = following node or -1; prev = preceding node, or, for the
-//            first node of a slot, -(slot number + 1)
+// A node records where it is, so cancel needs no search:
+//   in slot  list = slot number (level * S + slot), position = its index in
+//            that slot's array (cancel moves the slot's last node into it)
+//   ready    list == readyList, position = its index in the `ready` heap
+//   free     list == freeList, position = next free node (or -1)
+//
+// Slots are arrays rather than linked lists on purpose: opening a slot reads
+// its node indices in one sequential sweep, so the processor can fetch many
+// nodes at once instead of chasing one pointer per node, and a slot's
+// indices stay in roughly ascending (allocation) order at every level.
 
 extension TimingWheel {
     @usableFromInline
@@ -16,45 +21,46 @@ extension TimingWheel {
         // fields below into 40 bytes instead of 48.
         @usableFromInline var element: Element?
         @usableFromInline var generation: UInt32
-        @usableFromInline var next: Int32
-        @usableFromInline var prev: Int32
+        @usableFromInline var list: Int32
+        @usableFromInline var position: Int32
         @usableFromInline var due: Int64
         @usableFromInline var sequence: UInt64
 
         @inlinable
-        init(element: Element?, generation: UInt32, next: Int32, prev: Int32, due: Int64, sequence: UInt64) {
+        init(element: Element?, generation: UInt32, list: Int32, position: Int32, due: Int64, sequence: UInt64) {
             self.element = element
             self.generation = generation
-            self.next = next
-            self.prev = prev
+            self.list = list
+            self.position = position
             self.due = due
             self.sequence = sequence
         }
     }
 
-    @inlinable static var freeMark: Int32 { .min }
-    @inlinable static var readyMark: Int32 { .min }
+    @inlinable static var readyList: Int32 { -1 }
+    @inlinable static var freeList: Int32 { -2 }
 
     @inlinable
     func isPending(_ handle: TimerHandle) -> Bool {
         let index = Int(handle.index)
         return index >= 0 && index < nodes.count
             && nodes[index].generation == handle.generation
-            && nodes[index].prev != Self.freeMark
+            && nodes[index].list != Self.freeList
     }
 
     // MARK: Slab
 
     /// A node for a new timer: a released one if any, else a new one. The
-    /// slab grows by half, not double, to keep its slack within the memory
-    /// budget of 64 bytes per pending timer.
+    /// slab grows by a quarter, not double, so that its unused tail stays
+    /// within the budget of 64 bytes per pending timer (40-byte nodes: at
+    /// most 50 bytes a timer right after a growth).
     @inlinable
     mutating func allocate(_ element: Element, due: Int64) -> Int32 {
         sequence &+= 1
-        if freeList >= 0 {
-            let index = freeList
+        if firstFree >= 0 {
+            let index = firstFree
             let i = Int(index)
-            freeList = nodes[i].next
+            firstFree = nodes[i].position
             nodes[i].element = element
             nodes[i].due = due
             nodes[i].sequence = sequence
@@ -62,9 +68,9 @@ extension TimingWheel {
         }
         precondition(nodes.count < Int(Int32.max), "TimingWheel: more than 2^31 - 1 pending timers")
         if nodes.count == nodes.capacity {
-            nodes.reserveCapacity(min(Int(Int32.max), nodes.count + max(nodes.count / 2, 64)))
+            nodes.reserveCapacity(min(Int(Int32.max), nodes.count + max(nodes.count / 4, 64)))
         }
-        nodes.append(Node(element: element, generation: 0, next: -1, prev: -1, due: due, sequence: sequence))
+        nodes.append(Node(element: element, generation: 0, list: Self.freeList, position: -1, due: due, sequence: sequence))
         return Int32(nodes.count - 1)
     }
 
@@ -76,9 +82,9 @@ extension TimingWheel {
         var element: Element? = nil
         swap(&element, &nodes[i].element)
         nodes[i].generation &+= 1
-        nodes[i].prev = Self.freeMark
-        nodes[i].next = freeList
-        freeList = index
+        nodes[i].list = Self.freeList
+        nodes[i].position = firstFree
+        firstFree = index
         guard let element else { preconditionFailure("TimingWheel: a pending timer without its element") }
         return element
     }
@@ -87,42 +93,38 @@ extension TimingWheel {
     @inlinable
     mutating func detach(_ index: Int32) {
         let i = Int(index)
-        if nodes[i].next == Self.readyMark {
-            removeReady(at: Int(nodes[i].prev))
+        if nodes[i].list == Self.readyList {
+            removeReady(at: Int(nodes[i].position))
         } else {
             unlink(index)
         }
     }
 
-    // MARK: Slot lists
+    // MARK: Slots
 
     @inlinable
     mutating func link(_ index: Int32, level: Int, slot: Int) {
         let i = Int(index)
         let list = level &* slotsPerLevel &+ slot
-        let first = heads[list]
-        nodes[i].next = first
-        nodes[i].prev = -Int32(truncatingIfNeeded: list) - 1
-        if first >= 0 {
-            nodes[Int(first)].prev = index
-        } else {
+        let count = slots[list].count
+        nodes[i].list = Int32(truncatingIfNeeded: list)
+        nodes[i].position = Int32(truncatingIfNeeded: count)
+        if count == 0 {
             occupancy[level &* wordsPerLevel &+ slot &>> 6] |= 1 &<< UInt64(slot & 63)
         }
-        heads[list] = index
+        slots[list].append(index)
     }
 
+    /// Takes a node out of its slot: the slot's last node fills the hole.
     @inlinable
     mutating func unlink(_ index: Int32) {
         let i = Int(index)
-        let next = nodes[i].next, prev = nodes[i].prev
-        if next >= 0 { nodes[Int(next)].prev = prev }
-        if prev >= 0 {
-            nodes[Int(prev)].next = next
-            return
-        }
-        let list = Int(-(prev + 1))
-        heads[list] = next
-        if next < 0 {
+        let list = Int(nodes[i].list), position = Int(nodes[i].position)
+        let last = slots[list].removeLast()
+        if position < slots[list].count {
+            slots[list][position] = last
+            nodes[Int(last)].position = Int32(truncatingIfNeeded: position)
+        } else if position == 0 {
             let (level, slot) = levelAndSlot(list)
             clearOccupancy(level: level, slot: slot)
         }
@@ -149,7 +151,7 @@ extension TimingWheel {
 
     @inlinable
     mutating func pushReady(_ index: Int32) {
-        nodes[Int(index)].next = Self.readyMark
+        nodes[Int(index)].list = Self.readyList
         ready.append(index)
         siftUp(ready.count - 1)
     }
@@ -159,9 +161,9 @@ extension TimingWheel {
         let last = ready.removeLast()
         guard position < ready.count else { return }
         ready[position] = last
-        nodes[Int(last)].prev = Int32(truncatingIfNeeded: position)
+        nodes[Int(last)].position = Int32(truncatingIfNeeded: position)
         siftDown(position)
-        siftUp(Int(nodes[Int(last)].prev))
+        siftUp(Int(nodes[Int(last)].position))
     }
 
     @inlinable
@@ -173,11 +175,11 @@ extension TimingWheel {
             let above = ready[parent]
             guard firesBefore(moving, above) else { break }
             ready[position] = above
-            nodes[Int(above)].prev = Int32(truncatingIfNeeded: position)
+            nodes[Int(above)].position = Int32(truncatingIfNeeded: position)
             position = parent
         }
         ready[position] = moving
-        nodes[Int(moving)].prev = Int32(truncatingIfNeeded: position)
+        nodes[Int(moving)].position = Int32(truncatingIfNeeded: position)
     }
 
     @inlinable
@@ -192,11 +194,11 @@ extension TimingWheel {
             let below = ready[child]
             guard firesBefore(below, moving) else { break }
             ready[position] = below
-            nodes[Int(below)].prev = Int32(truncatingIfNeeded: position)
+            nodes[Int(below)].position = Int32(truncatingIfNeeded: position)
             position = child
         }
         ready[position] = moving
-        nodes[Int(moving)].prev = Int32(truncatingIfNeeded: position)
+        nodes[Int(moving)].position = Int32(truncatingIfNeeded: position)
     }
 }
 

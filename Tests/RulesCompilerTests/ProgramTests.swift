@@ -103,9 +103,12 @@ private func compiled() throws -> Program {
     #expect(cadence.firstDay == 1 && cadence.lastDay == 14)
     #expect(cadence.calls == [.perWeek(min: 2, max: 3), .every(milliseconds: 1_209_600_000)])
     #expect(cadence.sequences == [
-        .init(channel: .email, templates: ["tips"], everyMilliseconds: 345_600_000),
-        .init(channel: .sms, templates: ["book_callback"], everyMilliseconds: 604_800_000),
+        .init(channel: .email, templates: ["tips"], everyMilliseconds: 345_600_000,
+              every: CalendarSpan(days: 4, milliseconds: 0)),
+        .init(channel: .sms, templates: ["book_callback"], everyMilliseconds: 604_800_000,
+              every: CalendarSpan(days: 7, milliseconds: 0)),
     ])
+    #expect(cadence.callEvery == CalendarSpan(days: 14, milliseconds: 0))
     #expect(cadence.triggers.map(\.event) == ["email_open"])
     #expect(cadence.triggers.first?.cadence == "demo")
     #expect(cadence.exitConditions.count == 1)

@@ -56,8 +56,9 @@ func aRetryReplacesTheNextCadenceCall(code: String, retry: String, next: String)
     lead.runTimers(until: at(monday) + 29 * day)
     let dials = lead.live.filter { $0.kind == .dial && $0.due > at(monday) }
     // The callback a week later, then business days 2 and 4 after it (the
-    // 5th is past day 14); the warm route's queue.
-    #expect(dials.map(\.due) == [t + 7 * day, at("2026-04-01T08:50:00Z"), at("2026-04-03T12:30:00Z")]
+    // 5th is past day 14); the warm route's queue. IN 7d is 7 local days:
+    // 11:30 CEST on 30 March, an hour less than 168h after 11:30 CET.
+    #expect(dials.map(\.due) == [t + 7 * day - hour, at("2026-04-01T08:50:00Z"), at("2026-04-03T12:30:00Z")]
             + [at("2026-04-13T08:50:00Z"), at("2026-04-20T12:30:00Z")])
     #expect(dials.dropFirst().allSatisfy { $0.queue == "warm_lead_queue" && $0.dialMode == "power_dialer" })
 }

@@ -50,9 +50,9 @@ func cancelled(_ r: StepResult) -> Set<TaskKind> {
     #expect(r.state.optedOut == Set(ContactChannel.allCases))
     #expect(r.state.status == .closed && r.state.closedReason == "opted out of all contact")
     #expect(cancelled(r) == Set(TaskKind.allCases))
-    // The CLOSE is a second ON opt_out: it drops the block task of the first
-    // (docs/LANGUAGE.md: every other task, "just issued by another rule").
-    #expect(r.tasks.map(\.kind) == [.close])
+    // The CLOSE is a second ON opt_out: it drops other rules' tasks of the
+    // step, but not the block of the first, which records the consent change.
+    #expect(r.tasks.map(\.kind) == [.block, .close])
     #expect(r.state.blockedChannels.keys.sorted() == ContactChannel.allCases)
 }
 

@@ -70,6 +70,22 @@ func lead(_ e: Engine, source: String) -> Driver {
     #expect(r.text.contains("already in tier hot"))
 }
 
+@Test func escalationBringsANurturedLeadOfACallingTierBackToItsDial() throws {
+    // A warm lead sent to nurture by a disposition re-engages: the escalation
+    // to the tier it already scores takes it out of nurture, with the dial.
+    let e = try playbook("""
+        DISPOSITION C02 "Not ready": NURTURE
+        ON ping: ESCALATE TO warm
+        """)
+    var d = lead(e, source: "warm")
+    d.send("call_outcome", at: at(monday) + 5 * minute, ["code": .string("C02")])
+    #expect(d.state?.status == .nurturing)
+    let r = d.send("ping", at: at(monday) + 3 * hour)
+    #expect(r.state.status == .open && r.state.tier == "warm")
+    #expect(r.tasks(.dial).map(\.deadline) == [at(monday) + 5 * hour])
+    #expect(r.text.contains("leaves nurture to be called"))
+}
+
 @Test func closeKeepsTheTasksOfItsOwnListEvenAfterItAndDropsOtherLists() throws {
     let e = try playbook("""
         ON ping: EMAIL a

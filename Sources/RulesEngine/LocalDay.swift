@@ -1,0 +1,130 @@
+// Local dates and wall-clock times in a real IANA zone (the system's tz
+// database through Foundation's TimeZone), and the rules for the wall-clock
+// times a DST change skips or repeats (docs/LOCAL-TIME.md, "DST"):
+//
+// - A time that does not exist (the clocks jump from 02:00 to 03:00, so
+//   02:30 never shows) is moved forward by the length of the gap: 02:30 is
+//   read with the offset in force before the change and lands on 03:30.
+// - A time that occurs twice (the clocks go back from 03:00 to 02:00, so
+//   02:30 shows twice) is the earlier of the two instants, the one before
+//   the change.
+//
+// These are java.time's rules for `ZonedDateTime.of` (and RFC 5545's for a
+// nonexistent DTSTART). Dates are counted as days since 1970-01-01 in the
+// proleptic gregorian calendar, so stepping days never goes through a wall
+// time at all and a midnight DST change cannot skip or repeat a date.
+
+import Foundation
+import RulesCompiler
+
+/// One date in one zone, able to turn its wall-clock times into instants.
+struct LocalDay {
+    let zone: TimeZone
+    /// Days since 1970-01-01 of this date.
+    let civilDay: Int64
+    let date: LocalDate
+    let weekday: Weekday
+
+    static let dayMilliseconds: Int64 = 86_400_000
+
+    /// The local date of an instant (ms since the epoch, inside the years
+    /// 1 to 9999 that `Instant.inCalendarRange` accepts).
+    init(containing time: Int64, in zone: TimeZone) {
+        let local = time &+ Self.offset(of: zone, at: time)
+        self.init(civilDay: Self.floorDiv(local, Self.dayMilliseconds), in: zone)
+    }
+
+    init(date: LocalDate, in zone: TimeZone) {
+        self.init(civilDay: Int64(Self.daysFromCivil(date)), in: zone)
+    }
+
+    private init(civilDay: Int64, in zone: TimeZone) {
+        self.zone = zone
+        self.civilDay = civilDay
+        date = Self.civil(fromDays: civilDay)
+        // 1970-01-01 was a Thursday (Monday is 0).
+        weekday = Weekday(rawValue: Int(Self.floorMod(civilDay + 3, 7))) ?? .monday
+    }
+
+    /// The same zone, `days` dates later (earlier when negative).
+    func adding(days: Int) -> LocalDay {
+        days == 0 ? self : LocalDay(civilDay: civilDay + Int64(days), in: zone)
+    }
+
+    /// The instant of a minute of this day's wall clock; 1440 and more run
+    /// into the next days (1440 is the next day's midnight).
+    func instant(minute: Int) -> Int64 {
+        instant(millisecondOfDay: Int64(minute) * 60_000)
+    }
+
+    /// The instant at which this day's wall clock shows `ms` after midnight,
+    /// with the file comment's rules for times skipped or repeated by DST.
+    func instant(millisecondOfDay ms: Int64) -> Int64 {
+        let local = civilDay &* Self.dayMilliseconds &+ ms
+        // The offsets in force a day either side bracket any one change.
+        let before = Self.offset(of: zone, at: local &- Self.dayMilliseconds)
+        let after = Self.offset(of: zone, at: local &+ Self.dayMilliseconds)
+        let early = local &- before, late = local &- after
+        let earlyHolds = Self.offset(of: zone, at: early) == before
+        let lateHolds = Self.offset(of: zone, at: late) == after
+        switch (earlyHolds, lateHolds) {
+        case (true, true): return min(early, late)   // one time, or twice: the earlier
+        case (true, false): return early
+        case (false, true): return late
+        case (false, false): return early            // in a gap: forward by its length
+        }
+    }
+
+    /// The zone's offset from UTC at an instant, in milliseconds.
+    static func offset(of zone: TimeZone, at time: Int64) -> Int64 {
+        let clamped = min(max(time, Instant.earliest), Instant.latest)
+        return Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(clamped) / 1000))) * 1000
+    }
+
+    /// `time` moved by `days` local dates at the same wall-clock time
+    /// (to the millisecond); a time that does not exist or occurs twice on
+    /// the day it lands on follows the file comment's rules.
+    static func adding(days: Int64, to time: Int64, in zone: TimeZone) -> Int64 {
+        guard days != 0 else { return time }
+        let local = time &+ offset(of: zone, at: time)
+        let day = floorDiv(local, dayMilliseconds)
+        let wall = local - day * dayMilliseconds
+        return LocalDay(civilDay: day &+ days, in: zone).instant(millisecondOfDay: wall)
+    }
+
+    /// Days since 1970-01-01 of a proleptic gregorian date (H. Hinnant's algorithm).
+    static func daysFromCivil(_ d: LocalDate) -> Int {
+        let y = d.month <= 2 ? d.year - 1 : d.year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (d.month + (d.month > 2 ? -3 : 9)) + 2) / 5 + d.day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// The date `days` after 1970-01-01 (Hinnant's inverse).
+    static func civil(fromDays days: Int64) -> LocalDate {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        return LocalDate(year: Int(year), month: Int(month), day: Int(day))
+    }
+
+    static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
+        let q = a / b
+        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
+    }
+
+    static func floorMod(_ a: Int64, _ b: Int64) -> Int64 { a - floorDiv(a, b) * b }
+}
+
+// Re-exported so that code importing only RulesEngine can name the dates
+// and calendars `Engine(program:holidays:)` takes.
+public typealias LocalDate = RulesCompiler.LocalDate
+public typealias HolidayCalendar = RulesCompiler.HolidayCalendar
