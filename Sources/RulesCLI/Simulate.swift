@@ -83,7 +83,7 @@ extension RulesCommand {
         }
 
         mutating func run() async throws {
-            let compiled = try compileRules()
+            let (compiled, holidays) = try loadPlaybook()
             let model = try outcomes.map { name throws(CommandFailure) in
                 try OutcomeModelFile.load(name, program: compiled.program)
             }
@@ -95,7 +95,7 @@ extension RulesCommand {
             }
             let last = input.events.last?.event.at ?? first
             let end = try stopTime(first: first, firstLine: input.events.first?.line ?? 1, last: last)
-            let simulation = Simulation(engine: Engine(compiled: compiled), start: first, outcomes: model, seed: seed ?? 0)
+            let simulation = Simulation(engine: Engine(compiled: compiled, holidays: holidays), start: first, outcomes: model, seed: seed ?? 0)
             simulation.keepsHistory = false
             let sink = try output.map { path throws(CommandFailure) in try TimelineSink(path: path) } ?? TimelineSink()
             var summary = SimulationSummary()
@@ -159,21 +159,22 @@ extension RulesCommand {
             return time
         }
 
-        /// The compiled playbook; diagnostics and exit 2 when it has errors.
-        private func compileRules() throws(CommandFailure) -> CompiledProgram {
-            let sources: [SourceFile]
+        /// The playbook and its holidays (`LoadedPlaybook.load`, as `rules eval`);
+        /// diagnostics and exit 2 when the rules or the holiday file have errors.
+        private func loadPlaybook() throws(CommandFailure) -> (CompiledProgram, HolidayCalendar) {
+            let playbook: LoadedPlaybook
             do {
-                sources = try SourceLoader.load([rules])
+                playbook = try LoadedPlaybook.load(directory: rules)
             } catch {
                 throw CommandFailure(message: error.description)
             }
-            let result = Compiler.compile(sources)
-            guard let program = result.program else {
+            guard let program = playbook.program else {
                 let renderer = DiagnosticRenderer(color: Console.stderrWantsColor)
-                Console.err(renderer.render(result.diagnostics.filter { $0.severity == .error }, dropped: result.dropped))
+                Console.err(renderer.render(playbook.diagnostics.filter { $0.severity == .error },
+                                            dropped: playbook.dropped))
                 throw CommandFailure(message: "the rules in '\(rules)' do not compile; nothing simulated")
             }
-            return CompiledProgram(program: program)
+            return (CompiledProgram(program: program), playbook.holidays)
         }
     }
 }

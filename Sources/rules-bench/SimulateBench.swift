@@ -61,12 +61,12 @@ extension RulesBench {
         }
 
         func run() throws {
-            let result = Compiler.compile(try SourceLoader.load([playbook]))
-            guard let program = result.program else {
-                print(DiagnosticRenderer(maxDiagnostics: 5).render(result.diagnostics, dropped: result.dropped))
+            let loaded = try LoadedPlaybook.load(directory: playbook)
+            guard let program = loaded.program else {
+                print(DiagnosticRenderer(maxDiagnostics: 5).render(loaded.diagnostics, dropped: loaded.dropped))
                 throw ExitCode.failure
             }
-            let engine = Engine(compiled: CompiledProgram(program: program))
+            let engine = Engine(compiled: CompiledProgram(program: program), holidays: loaded.holidays)
             let simulation = Simulation(engine: engine, start: Self.start, outcomes: .standard, seed: seed)
             simulation.keepsHistory = false
             var summary = SimulationSummary()

@@ -220,11 +220,11 @@ func simulation(_ text: String, outcomes: OutcomeModel? = nil, seed: UInt64 = 0)
     Simulation(engine: try engine(text), start: t0, outcomes: outcomes, seed: seed)
 }
 
-/// The default playbook, rules/ of the repository.
+/// The default playbook, rules/ of the repository, with its holidays.
 func defaultEngine() throws -> Engine {
     let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../rules").standardized
-    let result = Compiler.compile(try SourceLoader.load([dir.path]))
-    return Engine(program: try #require(result.program))
+    let playbook = try LoadedPlaybook.load(directory: dir.path)
+    return Engine(program: try #require(playbook.program), holidays: playbook.holidays)
 }
 
 func capture(_ lead: String, at time: Int64, source: String, phone: String? = nil, email: String? = nil,
