@@ -12,11 +12,7 @@ public struct RulesCommand: AsyncParsableCommand {
             with --strict, or unformatted files with fmt --check), 2 for usage errors \
             and unreadable input.
             """,
-<<<<<<< HEAD
-        subcommands: [Check.self, Fmt.self, Eval.self, Simulate.self]
-=======
-        subcommands: [Check.self, Fmt.self, Eval.self, Test.self]
->>>>>>> main
+        subcommands: [Check.self, Fmt.self, Eval.self, Test.self, Simulate.self]
     )
     public init() {}
 }
