@@ -204,7 +204,7 @@ public final class Simulation {
     private func step(_ n: Int32, _ input: Input) {
         var state: LeadState?
         swap(&state, &leads[n].state)  // the engine gets the only copy: no copy-on-write of its storage
-        var context = StepContext()
+        var context = StepContext(explains: keepsHistory)
         if case .event(let event) = input, event.type == LeadHistory.creation, !(state?.captured ?? false) {
             context.duplicateOf = registerCapture(event)
         }

@@ -64,9 +64,9 @@ private func dial(_ id: String, lead: String = "L1") -> LeadTask {
 }
 
 /// The issued tasks of a campaign of `leads` warm leads on the default playbook.
-private func campaign(leads: Int, seed: UInt64) throws -> [IssuedTask] {
+private func campaign(leads: Int, seed: UInt64, history: Bool = false) throws -> [IssuedTask] {
     let sim = Simulation(engine: try defaultEngine(), start: t0, outcomes: .standard, seed: seed)
-    sim.keepsHistory = false
+    sim.keepsHistory = history
     var issued: [IssuedTask] = []
     sim.onIssue = { issued.append($0) }
     for i in 0..<leads {
@@ -88,6 +88,14 @@ private func campaign(leads: Int, seed: UInt64) throws -> [IssuedTask] {
     #expect(dials.count > 40, "outcomes bring retries and callbacks")
     #expect(first.contains { $0.task.reason.contains("disposition") })
     #expect(zip(first, first.dropFirst()).allSatisfy { $0.issuedAt <= $1.issuedAt }, "due order")
+}
+
+@Test func keepingNoHistoryChangesNoTaskOfACampaign() throws {
+    // Without history the engine builds no explanation text at all
+    // (StepContext.explains); what it decides must not depend on that.
+    let quiet = try campaign(leads: 40, seed: 5)
+    #expect(quiet == (try campaign(leads: 40, seed: 5, history: true)))
+    #expect(quiet.count > 100)
 }
 
 @Test func anInterestedLeadsDepositIsPlayedForwardIntoAConversion() throws {
