@@ -53,8 +53,13 @@ public struct StepContext: Sendable, Hashable {
     /// The lead this one duplicates, from the driver's `DuplicateIndex`
     /// (same normalised phone or email): it is linked and never dialled.
     public var duplicateOf: String?
-    public init(duplicateOf: String? = nil) {
+    /// False when the driver drops `StepResult.explanation` (a large
+    /// simulation without history): the step then leaves it empty and
+    /// spends nothing on it. Tasks, timers and state are the same either way.
+    public var explains: Bool
+    public init(duplicateOf: String? = nil, explains: Bool = true) {
         self.duplicateOf = duplicateOf
+        self.explains = explains
     }
 }
 
@@ -101,11 +106,11 @@ public struct Engine: Sendable {
     public func step(_ state: LeadState?, _ input: Input, context: StepContext = StepContext()) -> StepResult {
         switch input {
         case .event(let event):
-            var step = Step(engine: self, state: state ?? LeadState(id: event.leadID), now: event.at)
+            var step = Step(engine: self, state: state ?? LeadState(id: event.leadID), now: event.at, explains: context.explains)
             step.handle(event, context: context)
             return step.finish()
         case .timer(let timer):
-            var step = Step(engine: self, state: state ?? LeadState(id: timer.leadID), now: timer.due)
+            var step = Step(engine: self, state: state ?? LeadState(id: timer.leadID), now: timer.due, explains: context.explains)
             if state == nil {
                 step.explain(nil, "timer '\(timer.purpose)' for a lead never seen: ignored")
                 return step.finish()

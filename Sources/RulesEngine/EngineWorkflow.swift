@@ -35,7 +35,8 @@ extension Step {
                 explain(rule, "tier \(tier.name) calls: the lead leaves nurture")
             }
             if !force, let old, index > old {
-                explain(rule, "tier \(tier.name) is colder than \(compiled.tiers[old].name): no new dial")
+                let oldName = compiled.tiers[old].name
+                explain(rule, "tier \(tier.name) is colder than \(oldName): no new dial")
                 return
             }
             tierDial(tier, sla: sla, e)
@@ -249,8 +250,9 @@ extension Step {
             return false
         } ?? false
         if !calls, let coldest = compiled.tiers.lastIndex(where: { if case .call = $0.definition.action { true } else { false } }) {
-            state.escalatedTier = compiled.tiers[coldest].name
-            explain(compiled.tiers[coldest].definition.source, "graduation: treated as \(compiled.tiers[coldest].name)")
+            let tier = compiled.tiers[coldest]
+            state.escalatedTier = tier.name
+            explain(tier.definition.source, "graduation: treated as \(tier.name)")
         }
     }
 
@@ -280,32 +282,8 @@ extension Format {
         s.hasDays ? s.description : duration(s.milliseconds)
     }
 
-    /// An instant as RFC 3339 UTC to the second (milliseconds dropped), for
-    /// explanations: `2026-03-23T10:00:00Z`, what `ISO8601DateFormatter`
-    /// prints. Computed with civil-day arithmetic: building a formatter took
-    /// two thirds of a cadence step (docs/BENCHMARKS.md, "Local time").
-    /// Instants outside the years 1 to 9999 print as those ends.
-    static func instant(_ ms: Int64) -> String {
-        let t = min(max(ms, Instant.earliest), Instant.latest)
-        let day = LocalDay.floorDiv(t, LocalDay.dayMilliseconds)
-        let second = Int((t - day * LocalDay.dayMilliseconds) / 1000)
-        let date = LocalDay.civil(fromDays: day)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(20)
-        func digits(_ value: Int, _ count: Int) {
-            var divisor = 1
-            for _ in 1..<count { divisor *= 10 }
-            while divisor > 0 {
-                bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
-                divisor /= 10
-            }
-        }
-        digits(date.year, 4); bytes.append(UInt8(ascii: "-"))
-        digits(date.month, 2); bytes.append(UInt8(ascii: "-"))
-        digits(date.day, 2); bytes.append(UInt8(ascii: "T"))
-        digits(second / 3600, 2); bytes.append(UInt8(ascii: ":"))
-        digits(second / 60 % 60, 2); bytes.append(UInt8(ascii: ":"))
-        digits(second % 60, 2); bytes.append(UInt8(ascii: "Z"))
-        return String(decoding: bytes, as: UTF8.self)
-    }
+    /// An instant as RFC 3339 UTC, for explanations.
+    /// (Not ISO8601DateFormatter: making one per call was most of the
+    /// cost of a simulated step.)
+    static func instant(_ ms: Int64) -> String { Timestamp.format(ms) }
 }

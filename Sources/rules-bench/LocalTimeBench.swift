@@ -140,6 +140,13 @@ extension RulesBench {
                 return sink
             }
             report("step: cadence_call timer (dial, next slot)", fired, calls.count)
+            let quiet = StepContext(explains: false)
+            let silent = CPUTimings.run(repetitions) {
+                var sink = 0
+                for i in calls.indices { sink &+= engine.step(states[i], .timer(calls[i]), context: quiet).timers.count }
+                return sink
+            }
+            report("  the same, explains: false (simulate)", silent, calls.count)
             print("  (\(calls.count) of \(leads) leads nurture with a cadence call)")
         }
     }
