@@ -13,6 +13,24 @@ final class ExplanationSink {
 
 /// A task before the guards. `origin` is the action list that drafted it:
 /// a CLOSE keeps the tasks of its own list and drops the others.
+/// The name-keyed part of a step's facts (fields and event counters), kept
+/// with the dictionaries it was built from: rebuilding it hashed every field
+/// and event name 2-4 times a step. The dictionaries change only at capture
+/// and record, before the first evaluation; comparing them is a pointer
+/// comparison while they share storage.
+final class FactsCache {
+    private var fields: [String: Value]?
+    private var events: [String: EventStats]?
+    private var base: LeadFacts?
+
+    func facts(fields: [String: Value], events: [String: EventStats], layout: FactLayout) throws(FactsError) -> LeadFacts {
+        if let base, self.fields == fields, self.events == events { return base }
+        let built = try LeadFacts(fields: fields, events: events, layout: layout)
+        (self.fields, self.events, base) = (fields, events, built)
+        return built
+    }
+}
+
 struct DraftTask {
     var task: LeadTask
     var origin: Int
@@ -32,6 +50,9 @@ struct Step {
     /// A box, so `explain` need not be `mutating` and its lazy text may
     /// read the step (no overlapping access); nil when not explaining.
     private let explanation: ExplanationSink?
+    /// The facts of the state's fields and counters, built once and reused
+    /// by the step's later evaluations (a box: `evaluate` is not mutating).
+    private let factsCache = FactsCache()
     private var origins = 0
     /// The action list that closed the lead during this step.
     var closedBy: Int?
@@ -171,10 +192,13 @@ struct Step {
 
     /// The lead's facts as the state has them now, and their score, tier and route.
     func evaluate(_ event: HandledEvent?) throws(FactsError) -> (LeadFacts, Evaluation) {
-        let snapshot = LeadSnapshot(fields: state.fields, events: state.events, status: state.status,
-                                    tier: state.tier, escalatedTier: state.escalatedTier,
-                                    attempts: state.attempts, now: now, event: event)
-        let facts = try LeadFacts(snapshot, for: compiled)
+        let layout = compiled.layout
+        // Tiers first: an unknown tier is reported before a bad field, as `LeadFacts.init(_:for:)` does.
+        let tier = try layout.tierIndex(state.tier)
+        let escalatedTier = try layout.tierIndex(state.escalatedTier)
+        var facts = try factsCache.facts(fields: state.fields, events: state.events, layout: layout)
+        try facts.update(status: state.status, tier: tier, escalatedTier: escalatedTier, attempts: state.attempts,
+                         now: now, event: event, layout: layout)
         return (facts, compiled.evaluate(facts))
     }
 

@@ -138,26 +138,50 @@ public struct LeadFacts: Sendable {
     /// The facts of `snapshot`, laid out for `program`.
     public init(_ snapshot: LeadSnapshot, for program: CompiledProgram) throws(FactsError) {
         let layout = program.layout
+        // Tiers first: an unknown tier is reported before a bad field.
+        let tier = try layout.tierIndex(snapshot.tier)
+        let escalatedTier = try layout.tierIndex(snapshot.escalatedTier)
+        try self.init(fields: snapshot.fields, events: snapshot.events, layout: layout)
+        try update(status: snapshot.status, tier: tier, escalatedTier: escalatedTier, attempts: snapshot.attempts,
+                   now: snapshot.now, event: snapshot.event, layout: layout)
+    }
+
+    /// The facts of a lead's fields and event counters only (open, no tier,
+    /// no attempts, no handled event): the part of `init(_:for:)` that
+    /// hashes names, which the engine builds once per step and completes
+    /// with `update` for each evaluation.
+    init(fields: [String: Value], events: [String: EventStats], layout: FactLayout) throws(FactsError) {
         self.layout = ObjectIdentifier(layout)
         words = layout.emptyWords
         texts = ContiguousArray(repeating: nil, count: layout.textCount)
-        now = snapshot.now
-        status = snapshot.status
-        attempts = snapshot.attempts
-        tier = try layout.tierIndex(snapshot.tier)
-        escalatedTier = try layout.tierIndex(snapshot.escalatedTier)
+        now = 0
+        status = .open
+        attempts = 0
+        tier = -1
+        escalatedTier = -1
         handledEvent = -1
         // In the layout's order, so that a bad value is reported the same way
         // in every run (a dictionary's own order changes from run to run).
         for slot in layout.fieldOrder {
-            guard let value = snapshot.fields[slot.name] else { continue }
+            guard let value = fields[slot.name] else { continue }
             try set(slot, value, layout: layout)
         }
         for (event, name) in layout.eventNames.enumerated() {
-            guard let stats = snapshot.events[name] else { continue }
+            guard let stats = events[name] else { continue }
             try record(event, stats, name: name)
         }
-        if let event = snapshot.event { try handle(event, layout: layout) }
+    }
+
+    /// Sets the facts that change within a step (status, tiers, attempts,
+    /// time) and makes `event` the handled one, or none.
+    mutating func update(status: LeadStatus, tier: Int32, escalatedTier: Int32, attempts: Int, now: Int64,
+                         event: HandledEvent?, layout: FactLayout) throws(FactsError) {
+        self.now = now
+        self.status = status
+        self.attempts = attempts
+        self.tier = tier
+        self.escalatedTier = escalatedTier
+        if let event { try handle(event, layout: layout) } else { clearHandledEvent(layout: layout) }
     }
 
     /// Sets a field (or event parameter) slot from a value, and the derived
