@@ -99,8 +99,10 @@ struct LeadTable {
         return n
     }
 
+    /// `_read`, not `get`: reading one property of a record (`leads[n].id`,
+    /// `leads[n].state?.events`) must not copy the whole record and its state.
     subscript(number: Int32) -> LeadRecord {
-        get { pages[Int(number) >> Self.pageBits][Int(number) & (Self.pageSize - 1)] }
+        _read { yield pages[Int(number) >> Self.pageBits][Int(number) & (Self.pageSize - 1)] }
         _modify { yield &pages[Int(number) >> Self.pageBits][Int(number) & (Self.pageSize - 1)] }
     }
 
