@@ -52,8 +52,17 @@ public final class FactLayout: Sendable {
     /// A lead with no facts at all: every slot missing, every count zero.
     let emptyWords: ContiguousArray<Int64>
     let textCount: Int
+    /// `file:line` of each tier's rule and of each route, and each route's
+    /// dial target, by index: made once, so that a million leads' last
+    /// evaluations share these strings instead of formatting their own.
+    let tierRules: [String]
+    let routeRules: [String]
+    let routeTargets: [DialTarget]
 
     fileprivate init(_ b: LayoutBuilder) {
+        tierRules = b.tierRules
+        routeRules = b.routeRules
+        routeTargets = b.routeTargets
         fields = b.fields
         fieldOrder = b.fields.keys.sorted().compactMap { b.fields[$0] }
         events = b.events
@@ -136,6 +145,9 @@ struct LayoutBuilder {
     var symbols: [String: Int64] = [:]
     var symbolTexts: [String] = []
     var tierNames: [String] = []
+    var tierRules: [String] = []
+    var routeRules: [String] = []
+    var routeTargets: [DialTarget] = []
     var wordCount = 0
     var textCount = 0
 
@@ -156,6 +168,9 @@ struct LayoutBuilder {
             params.append(slots)
         }
         tierNames = program.tiers.map(\.name)
+        tierRules = program.tiers.map(\.source.description)
+        routeRules = program.routes.map(\.source.description)
+        routeTargets = program.routes.map(DialTarget.init(route:))
         for text in literals + tierNames + LeadStatus.allCases.map(\.rawValue) where symbols[text] == nil {
             symbols[text] = Int64(symbolTexts.count)
             symbolTexts.append(text)

@@ -29,6 +29,21 @@ final class FactsCache {
         (self.fields, self.events, base) = (fields, events, built)
         return built
     }
+
+    private var pointsByIndex: ContiguousArray<Double> = []
+    private var pointsByName: [String: Double] = [:]
+
+    /// Points by category name; a step's evaluations mostly agree, so the
+    /// dictionary is built once and shared while they do.
+    func points(_ byIndex: ContiguousArray<Double>, categories: [CompiledCategory]) -> [String: Double] {
+        if byIndex == pointsByIndex, !pointsByName.isEmpty || byIndex.isEmpty { return pointsByName }
+        var byName: [String: Double] = [:]
+        for (i, category) in categories.enumerated() where i < byIndex.count {
+            byName[category.name] = byIndex[i]
+        }
+        (pointsByIndex, pointsByName) = (byIndex, byName)
+        return byName
+    }
 }
 
 struct DraftTask {
@@ -204,15 +219,13 @@ struct Step {
 
     /// Keeps the evaluation in the state (`lastEvaluation`) and says what it found.
     mutating func summarize(_ e: Evaluation, explain say: Bool) {
-        var points: [String: Double] = [:]
-        for (i, category) in compiled.categories.enumerated() where i < e.points.count {
-            points[category.name] = e.points[i]
-        }
+        let points = factsCache.points(e.points, categories: compiled.categories)
         let tier = e.tierIndex.map { compiled.tiers[$0] }
         let route = e.routeIndex.map { compiled.routes[$0].definition }
+        let layout = compiled.layout
         state.lastEvaluation = EvaluationSummary(
-            score: e.score, points: points, tier: tier?.name, tierRule: tier?.definition.source.description,
-            route: route.map(DialTarget.init(route:)), routeRule: route?.source.description)
+            score: e.score, points: points, tier: tier?.name, tierRule: e.tierIndex.map { layout.tierRules[$0] },
+            route: e.routeIndex.map { layout.routeTargets[$0] }, routeRule: e.routeIndex.map { layout.routeRules[$0] })
         guard say, explains else { return }
         let parts = compiled.categories.map { c in "\(c.name) \(Format.number(points[c.name] ?? 0))/\(Format.number(c.max))" }
         explain(nil, "score \(Format.number(e.score)) (\(parts.joined(separator: ", ")))")
