@@ -151,6 +151,55 @@ public struct LeadFacts: Sendable {
     /// hashes names, which the engine builds once per step and completes
     /// with `update` for each evaluation.
     init(fields: [String: Value], events: [String: EventStats], layout: FactLayout) throws(FactsError) {
+        self.init(empty: layout)
+        // Walk whichever side is smaller (a lead has a handful of the
+        // playbook's events): one name hashed per entry walked.
+        if fields.count < layout.fieldOrder.count {
+            for (name, value) in fields {
+                guard let slot = layout.fields[name] else { continue }
+                do throws(FactsError) { try set(slot, value, layout: layout) } catch { try Self.firstBadField(fields, layout); throw error }
+            }
+        } else {
+            try setFields(fields, layout: layout)
+        }
+        if events.count < layout.eventNames.count {
+            for (name, stats) in events {
+                guard let event = layout.events[name] else { continue }
+                do throws(FactsError) { try record(event, stats, name: name) } catch { try Self.firstBadEvent(events, layout); throw error }
+            }
+        } else {
+            try recordEvents(events, layout: layout)
+        }
+    }
+
+    // In the layout's order, so that a bad value is reported the same way
+    // in every run (a dictionary's own order changes from run to run).
+    private mutating func setFields(_ fields: [String: Value], layout: FactLayout) throws(FactsError) {
+        for slot in layout.fieldOrder {
+            guard let value = fields[slot.name] else { continue }
+            try set(slot, value, layout: layout)
+        }
+    }
+
+    private mutating func recordEvents(_ events: [String: EventStats], layout: FactLayout) throws(FactsError) {
+        for (event, name) in layout.eventNames.enumerated() {
+            guard let stats = events[name] else { continue }
+            try record(event, stats, name: name)
+        }
+    }
+
+    /// Throws the error the layout's order meets first (see `setFields`).
+    private static func firstBadField(_ fields: [String: Value], _ layout: FactLayout) throws(FactsError) {
+        var scratch = LeadFacts(empty: layout)
+        try scratch.setFields(fields, layout: layout)
+    }
+
+    private static func firstBadEvent(_ events: [String: EventStats], _ layout: FactLayout) throws(FactsError) {
+        var scratch = LeadFacts(empty: layout)
+        try scratch.recordEvents(events, layout: layout)
+    }
+
+    private init(empty layout: FactLayout) {
         self.layout = ObjectIdentifier(layout)
         words = layout.emptyWords
         texts = ContiguousArray(repeating: nil, count: layout.textCount)
@@ -160,16 +209,6 @@ public struct LeadFacts: Sendable {
         tier = -1
         escalatedTier = -1
         handledEvent = -1
-        // In the layout's order, so that a bad value is reported the same way
-        // in every run (a dictionary's own order changes from run to run).
-        for slot in layout.fieldOrder {
-            guard let value = fields[slot.name] else { continue }
-            try set(slot, value, layout: layout)
-        }
-        for (event, name) in layout.eventNames.enumerated() {
-            guard let stats = events[name] else { continue }
-            try record(event, stats, name: name)
-        }
     }
 
     /// Sets the facts that change within a step (status, tiers, attempts,
