@@ -102,20 +102,16 @@ public struct TimingWheel<Element> {
     @usableFromInline let widths: ContiguousArray<UInt64>
 
     // State.
-    @usableFromInline var nodes: ContiguousArray<Node> = []
-    @usableFromInline var firstFree: Int32 = -1
-    /// The nodes of each slot, level by level (level * S + slot).
-    @usableFromInline var slots: ContiguousArray<ContiguousArray<Int32>>
-    /// One bit per slot, set when its list is not empty.
-    @usableFromInline var occupancy: ContiguousArray<UInt64>
+    /// Slab, slots, bitmaps and ready queue (TimingWheelStorage.swift).
+    @usableFromInline var storage: TimingWheelStorage<Element>
     @usableFromInline var levelCount = 1
     /// The tick the wheel has opened slots up to. Timers at or before it are
-    /// in `ready`; every other timer is in a slot and due after it.
+    /// in the ready queue; every other timer is in a slot and due after it.
     @usableFromInline var cursor: UInt64 = 0
-    /// Binary min-heap of node indices on (due, sequence).
-    @usableFromInline var ready: ContiguousArray<Int32> = []
     @usableFromInline var sequence: UInt64 = 0
     @usableFromInline var pending = 0
+    /// Entries of cancelled timers still in a slot or the ready queue.
+    @usableFromInline var stale = 0
     @usableFromInline var advanced: Int64
 
     /// An empty wheel whose time starts at `start` (ms since the epoch).
@@ -141,8 +137,7 @@ public struct TimingWheel<Element> {
             widths.append(widest * perLevel)
         }
         self.widths = widths
-        slots = ContiguousArray(repeating: [], count: slotsPerLevel)
-        occupancy = ContiguousArray(repeating: 0, count: wordsPerLevel)
+        storage = TimingWheelStorage(slotCount: slotsPerLevel, wordCount: wordsPerLevel)
     }
 
     /// How far the wheel has been run: the greatest of `start`, the due time
@@ -160,21 +155,33 @@ public struct TimingWheel<Element> {
     @inlinable
     @discardableResult
     public mutating func schedule(_ element: Element, at due: Int64) -> TimerHandle {
-        let index = allocate(element, due: due)
-        place(index)
-        pending += 1
-        return TimerHandle(index: index, generation: nodes[Int(index)].generation)
+        makeUnique()
+        sequence &+= 1
+        let (index, generation) = storage.allocate(element, sequence: sequence)
+        let tick = tick(of: due)
+        if tick > cursor {
+            link(TimingWheelEntry(due: due, index: index, generation: generation), tick: tick)
+        } else {
+            storage.pushReady(TimingWheelReadyEntry(due: due, sequence: sequence, index: index, generation: generation))
+        }
+        pending &+= 1
+        return TimerHandle(index: index, generation: generation)
     }
 
     /// Cancels a pending timer and returns its element; nil when the timer
-    /// already fired or was cancelled (the handle is stale). O(1).
+    /// already fired or was cancelled (the handle is stale). O(1) amortized:
+    /// the timer's entry stays behind as a tombstone until its slot opens or
+    /// a compaction drops it.
     @inlinable
     @discardableResult
     public mutating func cancel(_ handle: TimerHandle) -> Element? {
-        guard isPending(handle) else { return nil }
-        detach(handle.index)
-        pending -= 1
-        return release(handle.index)
+        guard storage.isPending(index: handle.index, generation: handle.generation) else { return nil }
+        makeUnique()
+        let element = storage.release(handle.index)
+        pending &-= 1
+        stale &+= 1
+        if stale > pending && stale > 4_096 { compact() }
+        return element
     }
 
     /// The exact earliest due time of a pending timer, nil when none is.
@@ -183,9 +190,8 @@ public struct TimingWheel<Element> {
     /// do anyway); it does not move `now` and fires nothing.
     @inlinable
     public mutating func nextDue() -> Int64? {
-        if ready.isEmpty { openSlots(through: UInt64.max) }
-        guard let first = ready.first else { return nil }
-        return nodes[Int(first)].due
+        makeUnique()
+        return firstReady(through: UInt64.max)?.due
     }
 
     /// Removes and returns the earliest pending timer due at or before
@@ -193,17 +199,39 @@ public struct TimingWheel<Element> {
     /// becomes `time` (if later). Never returns a timer due after `time`.
     @inlinable
     public mutating func popNext(upTo time: Int64) -> (handle: TimerHandle, element: Element, due: Int64)? {
-        if ready.isEmpty { openSlots(through: tick(of: time)) }
-        guard let first = ready.first, nodes[Int(first)].due <= time else {
+        makeUnique()
+        guard let first = firstReady(through: tick(of: time)), first.due <= time else {
             advanced = max(advanced, time)
             return nil
         }
-        let due = nodes[Int(first)].due
-        let handle = TimerHandle(index: first, generation: nodes[Int(first)].generation)
-        removeReady(at: 0)
-        pending -= 1
-        advanced = max(advanced, due)
-        return (handle, release(first), due)
+        storage.removeFirstReady()
+        pending &-= 1
+        advanced = max(advanced, first.due)
+        return (TimerHandle(index: first.index, generation: first.generation), storage.release(first.index), first.due)
+    }
+
+    /// The first pending timer of the ready queue, after opening slots up to
+    /// tick `limit` if the queue is empty; tombstones met on the way are
+    /// dropped. nil when no timer is due by then.
+    @inlinable
+    mutating func firstReady(through limit: UInt64) -> TimingWheelReadyEntry? {
+        while true {
+            if storage.readyCount == 0 {
+                openSlots(through: limit)
+                if storage.readyCount == 0 { return nil }
+            }
+            let first = storage.ready[0]
+            if storage.records[Int(first.index)].generation == first.generation { return first }
+            storage.removeFirstReady()
+            stale &-= 1
+        }
+    }
+
+    /// The one uniqueness check of a mutating call: copies the storage when
+    /// another copy of the wheel shares it.
+    @inlinable
+    mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
     }
 }
 
