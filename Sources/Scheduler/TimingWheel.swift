@@ -221,7 +221,7 @@ public struct TimingWheel<Element> {
                 if storage.readyCount == 0 { return nil }
             }
             let first = storage.ready[0]
-            if storage.records[Int(first.index)].generation == first.generation { return first }
+            if storage.generations[Int(first.index)] == first.generation { return first }
             storage.removeFirstReady()
             stale &-= 1
         }
