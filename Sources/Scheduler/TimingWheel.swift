@@ -100,6 +100,9 @@ public struct TimingWheel<Element> {
     @usableFromInline let wordsPerLevel: Int
     /// Ticks spanned by one slot of each level that can exist: S^level.
     @usableFromInline let widths: ContiguousArray<UInt64>
+    /// floor(bit / log2(S)) for each bit of a distance in ticks, when S is a
+    /// power of two (`level(of:)`).
+    @usableFromInline let levelOfBit: ContiguousArray<UInt8>
 
     // State.
     /// Slab, slots, bitmaps and ready queue (TimingWheelStorage.swift).
@@ -137,6 +140,8 @@ public struct TimingWheel<Element> {
             widths.append(widest * perLevel)
         }
         self.widths = widths
+        let shift = slotShift
+        levelOfBit = ContiguousArray((0..<64).map { UInt8(shift > 0 ? $0 / shift : 0) })
         storage = TimingWheelStorage(slotCount: slotsPerLevel, wordCount: wordsPerLevel)
     }
 

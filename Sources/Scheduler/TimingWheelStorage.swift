@@ -65,7 +65,7 @@ enum TimingWheelMemory {
             guard let raw = realloc(pointer, max(1, capacity * MemoryLayout<T>.stride)) else {
                 fatalError("TimingWheel: out of memory")
             }
-            return raw.bindMemory(to: T.self, capacity: capacity)
+                return raw.bindMemory(to: T.self, capacity: capacity)
         }
         let grown = UnsafeMutablePointer<T>.allocate(capacity: capacity)
         grown.moveInitialize(from: pointer, count: count)
