@@ -48,29 +48,46 @@
 // still in a coarse slot cannot be overtaken by a later-scheduled one at the
 // same due time. Timers whose tick has come (opened slots, and timers
 // scheduled at or before the wheel's position) wait in the ready queue, a
-// small binary heap on (due, sequence).
+// small binary heap on (due, sequence). With 16 to 64 slots, a level-1 slot
+// holding few timers is opened together with all of level 0 straight into
+// the ready queue (its span is exactly level 0's turn), and the wheel's
+// position moves to the slot's last tick: a sparse wheel then does not pass
+// each timer through its own level-1 and level-0 slot.
+//
+// Storage (TimingWheelStorage.swift) is one object of raw buffers, checked
+// for uniqueness once per mutating call: a slab of records (element,
+// sequence) with a free list, a dense array of generations, and per slot a
+// buffer of 16-byte entries (due, record index, generation), so a cascade
+// reads due times sequentially and never touches the slab. Cancel is lazy:
+// it frees the record at once (new generation, so the handle goes stale) and
+// leaves the slot entry as a tombstone, dropped when its slot opens or by a
+// compaction once tombstones outnumber pending timers.
 //
 // Cost of each operation (n pending timers, S slots, r timers in the ready
-// queue — normally those of one tick):
-//   schedule    O(1): pick the level (at most one shift and compare per
-//               level), append to the slot's array; O(log r) if already due.
-//   cancel      O(1): the slot's last entry fills the hole (O(log r) if
-//               ready); the node returns to the free list at once.
+// queue — normally those of one tick, or of one level-1 slot):
+//   schedule    O(1): pick the level (a table lookup and one comparison when
+//               S is a power of two), append to the slot's buffer; O(log r)
+//               if already due.
+//   cancel      O(1) amortized: free the record; compaction, O(n) when
+//               tombstones outnumber pending timers, costs about two entry
+//               checks per cancel.
 //   popNext,    amortized O(1) per timer plus O(log r): a timer is re-placed
 //   nextDue     at most once per level on its way down (log_S of how far
 //               ahead it was scheduled, plus one); finding the next occupied
 //               slot scans S/64 bitmap words per level and stops at the first
 //               level that cannot beat the best slot found.
-//   memory      one 40-byte node per pending timer (Element = Int) in a slab
-//               that grows by a quarter and reuses freed nodes, plus its
-//               4-byte index in a slot's array: about 50 bytes a timer at
-//               most; a handle is 8 bytes (node index + generation, so a
-//               stale handle cancels nothing).
+//   memory      a 24-byte record (Element = Int) and a 4-byte generation per
+//               timer in a slab that grows by a quarter and reuses freed
+//               records, plus a 16-byte slot entry: about 55 bytes a pending
+//               timer measured at 1M; with cancels, at most about one
+//               tombstone entry more per pending timer. A handle is 8 bytes
+//               (record index + generation, so a stale handle cancels
+//               nothing).
 //
-// Thread safety: a value type with no shared state, and not thread-safe.
-// One owner drives it — the simulation loop, or the daemon's scheduler actor
-// — and nobody else touches it. Copies are independent (copy-on-write
-// arrays); copying a large wheel copies its slab.
+// Thread safety: a value type, not thread-safe. One owner drives it — the
+// simulation loop, or the daemon's scheduler actor — and nobody else touches
+// it. Copies are independent (copy-on-write of the storage object); copying
+// a large wheel copies its slab on the first change.
 
 /// Identifies one scheduled timer of one `TimingWheel`, for `cancel(_:)`.
 ///

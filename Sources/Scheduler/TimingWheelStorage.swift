@@ -22,58 +22,6 @@
 // are cancelled, so nothing has to track positions, and a cascade writes
 // nothing but the slots it appends to.
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// The wheel's buffers of plain values (entries, generations, bitmaps, the
-/// ready queue, records of a trivial Element) live in malloc's memory so
-/// that they grow with `realloc`, which moves a large block by remapping its
-/// pages instead of copying it: the slab of 10M timers grows by a quarter at
-/// a time, and copying it each time was a tenth of the wheel's time. Other
-/// types use Swift's allocator and move their values one by one.
-@usableFromInline
-enum TimingWheelMemory {
-    @inlinable
-    static func usesMalloc<T>(_: T.Type) -> Bool {
-        _isPOD(T.self) && MemoryLayout<T>.alignment <= 16
-    }
-
-    @inlinable
-    static func allocate<T>(_: T.Type, capacity: Int) -> UnsafeMutablePointer<T> {
-        guard usesMalloc(T.self) else { return .allocate(capacity: capacity) }
-        guard let raw = malloc(max(1, capacity * MemoryLayout<T>.stride)) else {
-            fatalError("TimingWheel: out of memory")
-        }
-        return raw.bindMemory(to: T.self, capacity: capacity)
-    }
-
-    @inlinable
-    static func deallocate<T>(_ pointer: UnsafeMutablePointer<T>) {
-        if usesMalloc(T.self) { free(pointer) } else { pointer.deallocate() }
-    }
-
-    /// A buffer of `capacity` holding the `count` values of `pointer`, which
-    /// is gone afterwards.
-    @inlinable
-    static func grow<T>(_ pointer: UnsafeMutablePointer<T>, count: Int, to capacity: Int) -> UnsafeMutablePointer<T> {
-        if usesMalloc(T.self) {
-            guard let raw = realloc(pointer, max(1, capacity * MemoryLayout<T>.stride)) else {
-                fatalError("TimingWheel: out of memory")
-            }
-                return raw.bindMemory(to: T.self, capacity: capacity)
-        }
-        let grown = UnsafeMutablePointer<T>.allocate(capacity: capacity)
-        grown.moveInitialize(from: pointer, count: count)
-        pointer.deallocate()
-        return grown
-    }
-}
-
 /// One timer's record in the slab (24 bytes for Element = Int).
 @usableFromInline
 struct TimingWheelRecord<Element> {
@@ -385,75 +333,6 @@ final class TimingWheelStorage<Element> {
         occupancy.deallocate()
         occupancy = bits
         wordCount += words
-    }
-
-    // MARK: Ready queue
-
-    @inlinable
-    func pushReady(_ entry: TimingWheelReadyEntry) {
-        if readyCount == readyCapacity { growReady() }
-        var position = readyCount
-        readyCount &+= 1
-        while position > 0 {
-            let parent = (position &- 1) &>> 1
-            guard entry.firesBefore(ready[parent]) else { break }
-            ready[position] = ready[parent]
-            position = parent
-        }
-        ready[position] = entry
-    }
-
-    @inlinable
-    @inline(never)
-    func growReady() {
-        let capacity = max(16, readyCapacity * 2)
-        ready = TimingWheelMemory.grow(ready, count: readyCount, to: capacity)
-        readyCapacity = capacity
-    }
-
-    /// Removes the first entry of the ready queue (which must not be empty).
-    @inlinable
-    func removeFirstReady() {
-        readyCount &-= 1
-        guard readyCount > 0 else { return }
-        siftDown(ready[readyCount], from: 0)
-    }
-
-    @inlinable
-    func siftDown(_ entry: TimingWheelReadyEntry, from start: Int) {
-        var position = start
-        let n = readyCount
-        while true {
-            var child = 2 &* position &+ 1
-            guard child < n else { break }
-            if child &+ 1 < n && ready[child &+ 1].firesBefore(ready[child]) { child &+= 1 }
-            guard ready[child].firesBefore(entry) else { break }
-            ready[position] = ready[child]
-            position = child
-        }
-        ready[position] = entry
-    }
-
-    /// Drops the ready queue's tombstones and restores the heap in O(r);
-    /// returns how many were dropped.
-    @inlinable
-    func compactReady() -> Int {
-        var kept = 0
-        for k in 0..<readyCount {
-            let entry = ready[k]
-            if generations[Int(entry.index)] == entry.generation {
-                ready[kept] = entry
-                kept &+= 1
-            }
-        }
-        let dropped = readyCount &- kept
-        readyCount = kept
-        var parent = kept / 2
-        while parent > 0 {
-            parent &-= 1
-            siftDown(ready[parent], from: parent)
-        }
-        return dropped
     }
 }
 
