@@ -12,7 +12,7 @@ public struct RulesCommand: AsyncParsableCommand {
             with --strict, or unformatted files with fmt --check), 2 for usage errors \
             and unreadable input.
             """,
-        subcommands: [Check.self, Fmt.self, Eval.self, Test.self]
+        subcommands: [Check.self, Fmt.self, Eval.self, Test.self, Simulate.self]
     )
     public init() {}
 }

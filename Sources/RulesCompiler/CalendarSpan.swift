@@ -52,6 +52,26 @@ public struct CalendarSpan: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The sum of the constant durations a TIME expression adds to its one
+    /// time operand: `t + 7d + 2h` is 7d + 2h, `t - 1w` is -7d, `2d + t` is
+    /// 2d; zero for a time alone; nil when a term is neither that time nor a
+    /// constant duration. Only the right operand of `-` can be a duration of
+    /// a TIME (`TIME - TIME` is a DURATION, which an `AT` cannot be).
+    public init?(addedToTimeIn e: Expr) {
+        guard case .binary(let op, let a, let b) = e.kind, op == .add || op == .subtract else {
+            self = .zero
+            return
+        }
+        if let right = CalendarSpan(constant: b), let rest = CalendarSpan(addedToTimeIn: a) {
+            let sign: Int64 = op == .add ? 1 : -1
+            self.init(days: rest.days &+ sign &* right.days, milliseconds: rest.milliseconds &+ sign &* right.milliseconds)
+        } else if op == .add, let left = CalendarSpan(constant: a), let rest = CalendarSpan(addedToTimeIn: b) {
+            self.init(days: rest.days &+ left.days, milliseconds: rest.milliseconds &+ left.milliseconds)
+        } else {
+            return nil
+        }
+    }
+
     /// True when some of it is counted in local days.
     public var hasDays: Bool { days != 0 }
 
@@ -92,6 +112,24 @@ extension ActionDefinition {
         }
         guard case .after(let e)? = timing?.kind else { return nil }
         return CalendarSpan(constant: e)
+    }
+
+    /// The constant durations an `AT` expression adds to its time, as
+    /// written, when they include days: `AT t + 7d` is `t` moved 7 local
+    /// days, `AT t + 1w - 30m` a week then 30 minutes back, `AT 2d + t` two
+    /// days. Nil for other timings and when no constant day is added (`AT
+    /// event.ends_at + 30m` is exact elapsed time).
+    public var atOffset: CalendarSpan? {
+        let timing: Timing?
+        switch action.kind {
+        case .callback(let t, _, _): timing = t
+        case .retry(let t): timing = t
+        case .email(_, _, let t): timing = t
+        case .sms(_, let t): timing = t
+        default: timing = nil
+        }
+        guard case .at(let e)? = timing?.kind, let span = CalendarSpan(addedToTimeIn: e), span.hasDays else { return nil }
+        return span
     }
 
     /// The spacing of `EMAIL t1, t2 EVERY d` as written; nil when there is

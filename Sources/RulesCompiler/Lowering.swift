@@ -190,6 +190,7 @@ extension Checker {
     private func lowerQuarantine(_ d: QuarantineDecl, _ ref: SourceRef) -> QuarantineDefinition? {
         guard let hold = constantDuration(d.hold) else { return nil }
         var releases: [Expr] = [], emails: [QuarantineDefinition.EmailNurture] = [], graduate: [String] = []
+        var spans: [QuarantineDefinition.EmailSpans] = []
         for statement in d.statements {
             switch statement.kind {
             case .release(let condition): releases.append(condition)
@@ -197,12 +198,15 @@ extension Checker {
                 guard let ms = constantDuration(duration) else { continue }
                 emails.append(.init(templates: templates.map(\.name), everyMilliseconds: every.flatMap(constantDuration),
                                     forMilliseconds: ms))
+                spans.append(.init(every: every.flatMap(CalendarSpan.init(constant:)),
+                                   period: CalendarSpan(constant: duration)))
             case .graduate(let events): graduate += events.map(\.name)
             }
         }
         return QuarantineDefinition(name: d.name?.name, condition: d.condition, holdMilliseconds: hold,
                                     releaseConditions: releases, emailNurture: emails, graduateOn: graduate,
-                                    source: SourceRef(file: ref.file, range: d.header))
+                                    source: SourceRef(file: ref.file, range: d.header),
+                                    hold: CalendarSpan(constant: d.hold), emailSpans: spans)
     }
 
     private func lowerCallingHours() -> CallingHours? {

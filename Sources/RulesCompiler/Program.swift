@@ -231,6 +231,21 @@ public struct QuarantineDefinition: Sendable {
     public let emailNurture: [EmailNurture]
     public let graduateOn: [String]
     public let source: SourceRef
+    /// `holdMilliseconds` as written: `FOR 2d` is 2 local days, kept at the
+    /// lead's wall-clock time across DST (docs/LOCAL-TIME.md).
+    public var hold: CalendarSpan? = nil
+    /// The `EVERY` and `FOR` of each `EMAIL` line as written, parallel to `emailNurture`.
+    public var emailSpans: [EmailSpans] = []
+
+    /// One `EMAIL … [EVERY d] FOR p` line's durations as written.
+    public struct EmailSpans: Sendable, Hashable {
+        public let every: CalendarSpan?
+        public let period: CalendarSpan?
+        public init(every: CalendarSpan?, period: CalendarSpan?) {
+            self.every = every
+            self.period = period
+        }
+    }
 }
 
 /// The checked, immutable form of a playbook that the engine runs.

@@ -27,15 +27,26 @@ public struct CallingCalendar: Sendable {
     /// Dates that are not business days, for every country and per country.
     public let holidays: HolidayCalendar
 
+    /// `windows` by `Weekday.rawValue`, `businessDays` as flags, and the
+    /// holidays as sorted day numbers: what the searches below read per
+    /// day, without hashing (docs/BENCHMARKS.md, "Local time").
+    private let windowsByWeekday: [[Range<Int>]]?
+    private let businessWeekday: [Bool]
+    private let holidayDays: HolidayDays
+
     /// How far ahead a window is looked for: a week of windows, twice.
     static let searchDays = 14
     /// How far ahead a business day is looked for (holidays may run long).
     static let businessSearchDays = 62
 
     public init(windows: [Weekday: [Range<Int>]]?, businessDays: Set<Weekday>, holidays: HolidayCalendar = .none) {
-        self.windows = windows?.mapValues { $0.sorted { $0.lowerBound < $1.lowerBound } }
+        let sorted = windows?.mapValues { $0.sorted { $0.lowerBound < $1.lowerBound } }
+        self.windows = sorted
         self.businessDays = businessDays
         self.holidays = holidays
+        windowsByWeekday = sorted.map { w in Weekday.allCases.map { w[$0] ?? [] } }
+        businessWeekday = Weekday.allCases.map(businessDays.contains)
+        holidayDays = HolidayDays(holidays)
     }
 
     /// Holidays of every country only (the form before per-country calendars).
@@ -57,12 +68,12 @@ public struct CallingCalendar: Sendable {
     /// `time` itself when a window is open then, else the start of the next
     /// window; nil when there is none within two weeks (no windows at all).
     public func nextOpening(atOrAfter time: Int64, in zone: TimeZone) -> Int64? {
-        guard let windows else { return time }
+        guard let windows = windowsByWeekday else { return time }
         guard Instant.inCalendarRange(time) else { return nil }
         let day = LocalDay(containing: time, in: zone)
         for offset in 0..<Self.searchDays {
             let d = day.adding(days: offset)
-            for window in windows[d.weekday] ?? [] {
+            for window in windows[d.weekday.rawValue] {
                 let start = d.instant(minute: window.lowerBound)
                 let end = d.instant(minute: window.upperBound)
                 if time < start { return start }
@@ -80,11 +91,13 @@ public struct CallingCalendar: Sendable {
     public func nextBusinessDayOpening(after time: Int64, in zone: TimeZone, country: String? = nil) -> Int64? {
         guard Instant.inCalendarRange(time) else { return nil }
         let day = LocalDay(containing: time, in: zone)
+        let countryDays = holidayDays.days(of: country)
         for offset in 1...Self.businessSearchDays {
             let d = day.adding(days: offset)
-            guard isBusinessDay(d.date, weekday: d.weekday, country: country) else { continue }
-            guard let windows else { return d.instant(minute: 0) }
-            if let first = windows[d.weekday]?.first { return d.instant(minute: first.lowerBound) }
+            guard businessWeekday[d.weekday.rawValue], !HolidayDays.contains(holidayDays.everywhere, d.civilDay),
+                  !HolidayDays.contains(countryDays, d.civilDay) else { continue }
+            guard let windows = windowsByWeekday else { return d.instant(minute: 0) }
+            if let first = windows[d.weekday.rawValue].first { return d.instant(minute: first.lowerBound) }
         }
         return nil
     }
@@ -97,7 +110,7 @@ public struct CallingCalendar: Sendable {
     }
 
     private func isBusinessDay(_ date: LocalDate, weekday: Weekday, country: String?) -> Bool {
-        businessDays.contains(weekday) && !holidays.isHoliday(date, country: country)
+        businessWeekday[weekday.rawValue] && !holidays.isHoliday(date, country: country)
     }
 
     /// `time` moved by a span as written: its local days at the same
@@ -135,5 +148,52 @@ public struct CallingCalendar: Sendable {
     /// The local date of an instant in a zone.
     public static func localDate(of time: Int64, in zone: TimeZone) -> LocalDate {
         LocalDay(containing: min(max(time, Instant.earliest), Instant.latest), in: zone).date
+    }
+}
+
+extension CalendarSpan {
+    /// `i`/`n` of the span, `n` > 0: the whole local days of `i × days / n`,
+    /// and the rest of those days with `i`/`n` of the exact part as elapsed
+    /// time. A week in 3 (`CALL 3 PER WEEK`) is 2 local days and 8 hours;
+    /// the 2nd of 3 emails spread over `FOR 7d` comes 4 local days and 16
+    /// hours after the first.
+    func portion(_ i: Int64, of n: Int64) -> CalendarSpan {
+        let days = Instant.times(self.days, i)
+        let rest = Instant.add(Instant.times(days % n, CalendarSpan.dayMilliseconds), Instant.times(milliseconds, i))
+        return CalendarSpan(days: days / n, milliseconds: rest / n)
+    }
+
+    static let dayMilliseconds: Int64 = 86_400_000
+}
+
+/// A holiday calendar as sorted day numbers (days since 1970-01-01), for
+/// a binary search per day instead of hashing dates and country names.
+struct HolidayDays: Sendable {
+    let everywhere: [Int64]
+    /// By country code in capitals, as `HolidayCalendar.byCountry` keys them.
+    let byCountry: [String: [Int64]]
+
+    init(_ calendar: HolidayCalendar) {
+        let days = { (dates: Set<LocalDate>) in dates.map { Int64(LocalDay.daysFromCivil($0)) }.sorted() }
+        everywhere = days(calendar.everywhere)
+        byCountry = Dictionary(calendar.byCountry.map { ($0.key.uppercased(), days($0.value)) },
+                               uniquingKeysWith: { ($0 + $1).sorted() })
+    }
+
+    /// The days of `country` (any letter case); empty for none.
+    func days(of country: String?) -> [Int64] {
+        guard let country, !byCountry.isEmpty else { return [] }
+        if let days = byCountry[country] { return days }
+        let hasLower = country.utf8.contains { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }
+        return hasLower ? byCountry[country.uppercased()] ?? [] : []
+    }
+
+    static func contains(_ days: [Int64], _ day: Int64) -> Bool {
+        var low = 0, high = days.count
+        while low < high {
+            let mid = (low + high) / 2
+            if days[mid] < day { low = mid + 1 } else { high = mid }
+        }
+        return low < days.count && days[low] == day
     }
 }

@@ -1,7 +1,8 @@
 // The engine: one pure function from a lead's state and one input to the
 // lead's next state, the tasks to issue, the timers to set or cancel and an
-// explanation (docs/LANGUAGE.md §9). No clock, no I/O, no globals: `now` is
-// the input's own time (an event's `at`, a timer's `due`), so the same
+// explanation (docs/LANGUAGE.md §9). No clock, no I/O, no globals (but the
+// memo of the tz database in ZoneOffsets.swift, which changes no answer):
+// `now` is the input's own time (an event's `at`, a timer's `due`), so the same
 // program, state and input always give the same result, and `rulesd`,
 // `rules simulate`, `rules eval` and `rules test` all share this one copy of
 // the semantics.
@@ -52,8 +53,13 @@ public struct StepContext: Sendable, Hashable {
     /// The lead this one duplicates, from the driver's `DuplicateIndex`
     /// (same normalised phone or email): it is linked and never dialled.
     public var duplicateOf: String?
-    public init(duplicateOf: String? = nil) {
+    /// False when the driver drops `StepResult.explanation` (a large
+    /// simulation without history): the step then leaves it empty and
+    /// spends nothing on it. Tasks, timers and state are the same either way.
+    public var explains: Bool
+    public init(duplicateOf: String? = nil, explains: Bool = true) {
         self.duplicateOf = duplicateOf
+        self.explains = explains
     }
 }
 
@@ -100,11 +106,11 @@ public struct Engine: Sendable {
     public func step(_ state: LeadState?, _ input: Input, context: StepContext = StepContext()) -> StepResult {
         switch input {
         case .event(let event):
-            var step = Step(engine: self, state: state ?? LeadState(id: event.leadID), now: event.at)
+            var step = Step(engine: self, state: state ?? LeadState(id: event.leadID), now: event.at, explains: context.explains)
             step.handle(event, context: context)
             return step.finish()
         case .timer(let timer):
-            var step = Step(engine: self, state: state ?? LeadState(id: timer.leadID), now: timer.due)
+            var step = Step(engine: self, state: state ?? LeadState(id: timer.leadID), now: timer.due, explains: context.explains)
             if state == nil {
                 step.explain(nil, "timer '\(timer.purpose)' for a lead never seen: ignored")
                 return step.finish()
@@ -116,7 +122,10 @@ public struct Engine: Sendable {
 
     /// The IANA zone a lead's local times are counted in; UTC when unknown.
     func zone(of state: LeadState) -> TimeZone {
-        state.timeZone.flatMap(TimeZone.init(identifier:)) ?? Self.utc
+        guard let name = state.timeZone else { return Self.utc }
+        // The zone kept with its offset table: no ICU lookup per call.
+        if #available(macOS 15, *), let table = ZoneTable.shared.offsets(named: name) { return table.zone }
+        return TimeZone(identifier: name) ?? Self.utc
     }
 
     /// The lead's ISO country code (the capture field `country`), whose

@@ -133,7 +133,7 @@ extension Step {
             (due, how) = (at, timingText(timing, a, due: at))
         } else {
             let (spacing, basis) = cadenceSpacing(facts, e)
-            (due, how) = (Instant.add(now, spacing), "PER CADENCE (\(basis))")
+            (due, how) = (later(by: spacing, than: now), "PER CADENCE (\(basis))")
         }
         guard let target = state.lastDial ?? routeTarget(e) else {
             explain(rule, "\(context): RETRY with no earlier dial and no route: no dial")
@@ -143,21 +143,29 @@ extension Step {
                 reason: "\(context): RETRY \(how), attempt \(state.attempts + 1)")
     }
 
-    /// The spacing of the next call of the lead's cadence: a week divided by
-    /// the most calls it allows (`CALL 2-3 PER WEEK`: 56h), or its `CALL
-    /// EVERY`. Without a cadence, one day.
-    func cadenceSpacing(_ facts: LeadFacts, _ e: Evaluation) -> (Int64, String) {
-        let week: Int64 = 7 * 86_400_000
+    /// The spacing of the next call of the lead's cadence, in its local
+    /// days (docs/LOCAL-TIME.md): a week of 7 local days divided by the most
+    /// calls it allows (`CALL 2-3 PER WEEK`: 2 local days and 8 h), or its
+    /// `CALL EVERY` as written. Without a cadence, one local day.
+    func cadenceSpacing(_ facts: LeadFacts, _ e: Evaluation) -> (CalendarSpan, String) {
         guard let c = state.cadence.flatMap(cadence(named:)) ?? windowCadence(facts, e),
               let calls = c.definition.calls.first else {
-            return (86_400_000, "no cadence call slot: 1d")
+            return (CalendarSpan(days: 1, milliseconds: 0), "no cadence call slot: 1d")
         }
         switch calls {
         case .perWeek(_, let most):
-            return (week / Int64(max(1, most)), "cadence \(c.definition.name): \(most) calls per week")
+            return (CalendarSpan(days: 7, milliseconds: 0).portion(1, of: Int64(max(1, most))),
+                    "cadence \(c.definition.name): \(most) calls per week")
         case .every(let ms):
-            return (ms, "cadence \(c.definition.name): every \(Format.duration(ms))")
+            return (c.definition.callEvery ?? CalendarSpan(exact: ms),
+                    "cadence \(c.definition.name): every \(Format.duration(ms))")
         }
+    }
+
+    /// `time` moved by a span in the lead's zone: its local days at the
+    /// same wall-clock time, then its exact part (CallingCalendar.adding).
+    func later(by span: CalendarSpan, than time: Int64) -> Int64 {
+        CallingCalendar.adding(span, to: time, in: engine.zone(of: state))
     }
 
     func routeTarget(_ e: Evaluation) -> DialTarget? {
@@ -210,7 +218,12 @@ extension Step {
             if case .duration(let d)? = a.timing?.value(facts, e) { return Instant.add(now, max(0, d)) }
             explain(a.definition.source, "IN has no value (a value it needs is missing): no task")
         case .at:
-            if case .time(let t)? = a.timing?.value(facts, e) { return t }
+            if case .time(let t)? = a.timing?.value(facts, e) {
+                // `AT t + 7d`: the constant days are local days from `t`,
+                // whose value is the sum less the span's nominal length.
+                guard let span = a.definition.atOffset else { return t }
+                return later(by: span, than: t &- span.nominalMilliseconds)
+            }
             explain(a.definition.source, "AT has no value (a value it needs is missing): no task")
         case .nextBusinessDay:
             if let t = engine.calendar.nextBusinessDayOpening(after: now, in: engine.zone(of: state),

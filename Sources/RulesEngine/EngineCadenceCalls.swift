@@ -2,9 +2,10 @@
 // does when it fires.
 //
 // Placement rule (docs/ENGINE.md, "Cadence scheduling"). Calls are counted
-// in business days of the lead's local calendar from an anchor: the entry
-// into the cadence, or the last dial a rule issued while the lead is in it
-// (a RETRY or CALLBACK is that stretch's call). Slot k (k = 1, 2, …) goes
+// in business days of the lead's local calendar (its BUSINESS DAYS minus
+// the holidays of every country and of the lead's own country) from an
+// anchor: the entry into the cadence, or the last dial a rule issued while
+// the lead is in it (a RETRY or CALLBACK is that stretch's call). Slot k (k = 1, 2, …) goes
 // on business day ⌈k × B / n⌉ after the anchor's local day for
 // `CALL n PER WEEK` and `CALL lo-hi PER WEEK` (n = hi: the most the line
 // allows), and ⌈k × B × d / 7 days⌉ for `CALL EVERY d`, where B is the
@@ -76,9 +77,12 @@ extension Step {
         guard ideal < Int64(Int32.max) else { return nil }
         let ordinal = max(Int(ideal), s.callOrdinal + 1)
         let zone = engine.zone(of: state)
+        // Business days are the lead's: its country's holidays are passed over too.
+        let country = engine.country(of: state)
         var day = s.callDay
         for _ in s.callOrdinal..<ordinal {
-            guard let next = engine.calendar.nextBusinessDayOpening(after: day, in: zone), next < end else { return nil }
+            guard let next = engine.calendar.nextBusinessDayOpening(after: day, in: zone, country: country),
+                  next < end else { return nil }
             day = next
         }
         let due = slotTime(onDayOf: day, slot: Int(k), in: zone)

@@ -152,7 +152,9 @@ extension Step {
         guard !state.isBlocked(channel), !sequence.templates.isEmpty else { return nil }
         let progress = state.cadenceSequences[SequenceProgress.key(cadence: c.definition.name, index: index)]
         if sequence.templates.count > 1, (progress?.sent ?? 0) >= sequence.templates.count { return nil }
-        let due = progress.map { max(s.enteredAt, Instant.add($0.last, sequence.everyMilliseconds)) } ?? s.enteredAt
+        // `EVERY 4d` keeps the wall-clock time of the last message across DST.
+        let every = sequence.every ?? CalendarSpan(exact: sequence.everyMilliseconds)
+        let due = progress.map { max(s.enteredAt, later(by: every, than: $0.last)) } ?? s.enteredAt
         guard let end = s.windowEnd, due < end else { return nil }
         return due
     }

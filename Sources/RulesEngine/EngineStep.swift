@@ -6,6 +6,11 @@
 
 import RulesCompiler
 
+/// The lines of a step's explanation (see `Step.explain`).
+final class ExplanationSink {
+    var lines: [ExplanationLine] = []
+}
+
 /// A task before the guards. `origin` is the action list that drafted it:
 /// a CLOSE keeps the tasks of its own list and drops the others.
 struct DraftTask {
@@ -24,7 +29,9 @@ struct Step {
     let now: Int64
     var drafts: [DraftTask] = []
     var timers: [TimerRequest] = []
-    var explanation: [ExplanationLine] = []
+    /// A box, so `explain` need not be `mutating` and its lazy text may
+    /// read the step (no overlapping access); nil when not explaining.
+    private let explanation: ExplanationSink?
     private var origins = 0
     /// The action list that closed the lead during this step.
     var closedBy: Int?
@@ -35,18 +42,25 @@ struct Step {
     var reenterForced = false
 
     var compiled: CompiledProgram { engine.compiled }
-
-    init(engine: Engine, state: LeadState, now: Int64) {
+    init(engine: Engine, state: LeadState, now: Int64, explains: Bool = true) {
         self.engine = engine
         self.state = state
         self.now = now
+        explanation = explains ? ExplanationSink() : nil
     }
 
-    mutating func explain(_ rule: String?, _ text: String) {
-        explanation.append(ExplanationLine(rule: rule, text: text))
+    /// The text is built only when the driver keeps explanations
+    /// (`StepContext.explains`): most of a simulated step's cost was
+    /// formatting lines nobody read.
+    func explain(_ rule: @autoclosure () -> String?, _ text: @autoclosure () -> String) {
+        explanation?.lines.append(ExplanationLine(rule: rule(), text: text()))
     }
 
-    mutating func explain(_ rule: SourceRef, _ text: String) { explain(rule.description, text) }
+    func explain(_ rule: SourceRef, _ text: @autoclosure () -> String) {
+        explanation?.lines.append(ExplanationLine(rule: rule.description, text: text()))
+    }
+
+    var explains: Bool { explanation != nil }
 
     /// A new action-list identity for `DraftTask.origin`.
     mutating func newOrigin() -> Int {
@@ -69,7 +83,8 @@ struct Step {
         if event.type == BuiltinEvent.optOut { applyOptOut(event) }
         if event.type == BuiltinEvent.callOutcome && state.captured {
             state.attempts += 1
-            explain(nil, "call attempt \(state.attempts) reported")
+            let attempt = state.attempts
+            explain(nil, "call attempt \(attempt) reported")
         }
         guard state.captured else {
             explain(nil, "'\(event.type)' counted; rules run once lead_created arrives")
@@ -174,7 +189,7 @@ struct Step {
         state.lastEvaluation = EvaluationSummary(
             score: e.score, points: points, tier: tier?.name, tierRule: tier?.definition.source.description,
             route: route.map(DialTarget.init(route:)), routeRule: route?.source.description)
-        guard say else { return }
+        guard say, explains else { return }
         let parts = compiled.categories.map { c in "\(c.name) \(Format.number(points[c.name] ?? 0))/\(Format.number(c.max))" }
         explain(nil, "score \(Format.number(e.score)) (\(parts.joined(separator: ", ")))")
         if let tier { explain(tier.definition.source, "tier \(tier.name)") }
@@ -204,7 +219,7 @@ struct Step {
         reanchorCadenceCalls(after: tasks, roles: issued.map(\.draft.role))
         var unique: [TimerRequest] = []
         for t in timers where !unique.contains(t) { unique.append(t) }
-        return StepResult(state: state, tasks: tasks, timers: unique, explanation: explanation)
+        return StepResult(state: state, tasks: tasks, timers: unique, explanation: explanation?.lines ?? [])
     }
 }
 

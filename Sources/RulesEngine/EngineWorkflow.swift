@@ -35,7 +35,8 @@ extension Step {
                 explain(rule, "tier \(tier.name) calls: the lead leaves nurture")
             }
             if !force, let old, index > old {
-                explain(rule, "tier \(tier.name) is colder than \(compiled.tiers[old].name): no new dial")
+                let oldName = compiled.tiers[old].name
+                explain(rule, "tier \(tier.name) is colder than \(oldName): no new dial")
                 return
             }
             tierDial(tier, sla: sla, e)
@@ -139,7 +140,8 @@ extension Step {
 
     mutating func enterQuarantine(_ index: Int, _ e: Evaluation) {
         let q = compiled.quarantines[index].definition
-        let until = Instant.add(now, q.holdMilliseconds)
+        // `FOR 1d` ends at the same wall-clock time the next local day.
+        let until = later(by: q.hold ?? CalendarSpan(exact: q.holdMilliseconds), than: now)
         state.status = .quarantined
         state.quarantine = QuarantineState(index: index, name: q.name, phase: .holding, heldUntil: until)
         state.tier = e.tierIndex.map { compiled.tiers[$0].name }
@@ -176,25 +178,38 @@ extension Step {
     }
 
     private mutating func startEmailOnly(_ q: inout QuarantineState, _ definition: QuarantineDefinition) {
-        let length = definition.emailNurture.map(\.forMilliseconds).max() ?? 0
-        let until = Instant.add(now, length)
+        let lines = emailNurtureLines(definition)
+        let (until, length) = lines.map { (later(by: $0.period, than: now), $0.period) }.max { $0.0 < $1.0 } ?? (now, .zero)
         q.phase = .emailOnly
         q.emailOnlyUntil = until
-        explain(definition.source, "hold over, not released: email only for \(Format.duration(length)), "
+        explain(definition.source, "hold over, not released: email only for \(Format.span(length)), "
                 + "graduates on \(definition.graduateOn.joined(separator: ", "))")
         let origin = newOrigin()
-        for nurture in definition.emailNurture {
-            let count = Int64(max(1, nurture.templates.count))
-            let spacing = nurture.everyMilliseconds ?? nurture.forMilliseconds / count
-            for (i, template) in nurture.templates.enumerated() {
-                let offset = Int64(i) * spacing
-                guard offset < nurture.forMilliseconds else { break }
-                addMessage(.email, template: template, due: Instant.add(now, offset), rule: definition.source,
+        for line in lines {
+            let end = later(by: line.period, than: now)
+            let count = Int64(max(1, line.templates.count))
+            for (i, template) in line.templates.enumerated() {
+                // The i-th email: i × EVERY, else i/n of FOR, in local days as written.
+                let due = later(by: line.every.map { $0.times(Int64(i)) } ?? line.period.portion(Int64(i), of: count),
+                                than: now)
+                guard i == 0 || due < end else { break }
+                addMessage(.email, template: template, due: due, rule: definition.source,
                            discriminator: "quarantine", origin: origin,
-                           reason: "quarantine email-only nurture (\(i + 1) of \(nurture.templates.count))")
+                           reason: "quarantine email-only nurture (\(i + 1) of \(line.templates.count))")
             }
         }
         setTimer(TimerPurpose.quarantineNurtureEnd, due: until)
+    }
+
+    /// The quarantine's `EMAIL` lines with their `EVERY` and `FOR` as
+    /// written (exact milliseconds for a program lowered without them).
+    private func emailNurtureLines(_ d: QuarantineDefinition)
+        -> [(templates: [String], every: CalendarSpan?, period: CalendarSpan)] {
+        d.emailNurture.enumerated().map { i, nurture in
+            let spans = i < d.emailSpans.count ? d.emailSpans[i] : nil
+            return (nurture.templates, spans?.every ?? nurture.everyMilliseconds.map(CalendarSpan.init(exact:)),
+                    spans?.period ?? CalendarSpan(exact: nurture.forMilliseconds))
+        }
     }
 
     /// The email-only nurture ran its course without graduation: the lead
@@ -235,8 +250,9 @@ extension Step {
             return false
         } ?? false
         if !calls, let coldest = compiled.tiers.lastIndex(where: { if case .call = $0.definition.action { true } else { false } }) {
-            state.escalatedTier = compiled.tiers[coldest].name
-            explain(compiled.tiers[coldest].definition.source, "graduation: treated as \(compiled.tiers[coldest].name)")
+            let tier = compiled.tiers[coldest]
+            state.escalatedTier = tier.name
+            explain(tier.definition.source, "graduation: treated as \(tier.name)")
         }
     }
 
@@ -261,10 +277,13 @@ extension Format {
         }
     }
 
-    /// An instant as RFC 3339 UTC, for explanations.
-    static func instant(_ ms: Int64) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: Date(timeIntervalSince1970: Double(ms) / 1000))
+    /// A span as written: `7d`, `1d + 2h`, `30m`.
+    static func span(_ s: CalendarSpan) -> String {
+        s.hasDays ? s.description : duration(s.milliseconds)
     }
+
+    /// An instant as RFC 3339 UTC, for explanations.
+    /// (Not ISO8601DateFormatter: making one per call was most of the
+    /// cost of a simulated step.)
+    static func instant(_ ms: Int64) -> String { Timestamp.format(ms) }
 }

@@ -13,35 +13,43 @@
 // nonexistent DTSTART). Dates are counted as days since 1970-01-01 in the
 // proleptic gregorian calendar, so stepping days never goes through a wall
 // time at all and a midnight DST change cannot skip or repeat a date.
+// Offsets come from the zone's table of transitions (ZoneOffsets.swift),
+// which gives what `TimeZone.secondsFromGMT(for:)` gives, without ICU.
 
 import Foundation
 import RulesCompiler
 
 /// One date in one zone, able to turn its wall-clock times into instants.
 struct LocalDay {
-    let zone: TimeZone
+    /// The zone's offsets (ZoneOffsets.swift: a table, not a call into ICU).
+    let zone: ZoneReader
     /// Days since 1970-01-01 of this date.
     let civilDay: Int64
-    let date: LocalDate
     let weekday: Weekday
+
+    /// The date (computed when asked: most callers need only the day number).
+    var date: LocalDate { Self.civil(fromDays: civilDay) }
 
     static let dayMilliseconds: Int64 = 86_400_000
 
     /// The local date of an instant (ms since the epoch, inside the years
     /// 1 to 9999 that `Instant.inCalendarRange` accepts).
     init(containing time: Int64, in zone: TimeZone) {
-        let local = time &+ Self.offset(of: zone, at: time)
+        self.init(containing: time, in: ZoneReader(zone))
+    }
+
+    init(containing time: Int64, in zone: ZoneReader) {
+        let local = time &+ zone.offset(at: time)
         self.init(civilDay: Self.floorDiv(local, Self.dayMilliseconds), in: zone)
     }
 
     init(date: LocalDate, in zone: TimeZone) {
-        self.init(civilDay: Int64(Self.daysFromCivil(date)), in: zone)
+        self.init(civilDay: Int64(Self.daysFromCivil(date)), in: ZoneReader(zone))
     }
 
-    private init(civilDay: Int64, in zone: TimeZone) {
+    private init(civilDay: Int64, in zone: ZoneReader) {
         self.zone = zone
         self.civilDay = civilDay
-        date = Self.civil(fromDays: civilDay)
         // 1970-01-01 was a Thursday (Monday is 0).
         weekday = Weekday(rawValue: Int(Self.floorMod(civilDay + 3, 7))) ?? .monday
     }
@@ -62,11 +70,11 @@ struct LocalDay {
     func instant(millisecondOfDay ms: Int64) -> Int64 {
         let local = civilDay &* Self.dayMilliseconds &+ ms
         // The offsets in force a day either side bracket any one change.
-        let before = Self.offset(of: zone, at: local &- Self.dayMilliseconds)
-        let after = Self.offset(of: zone, at: local &+ Self.dayMilliseconds)
+        let before = zone.offset(at: local &- Self.dayMilliseconds)
+        let after = zone.offset(at: local &+ Self.dayMilliseconds)
         let early = local &- before, late = local &- after
-        let earlyHolds = Self.offset(of: zone, at: early) == before
-        let lateHolds = Self.offset(of: zone, at: late) == after
+        let earlyHolds = zone.offset(at: early) == before
+        let lateHolds = zone.offset(at: late) == after
         switch (earlyHolds, lateHolds) {
         case (true, true): return min(early, late)   // one time, or twice: the earlier
         case (true, false): return early
@@ -75,18 +83,13 @@ struct LocalDay {
         }
     }
 
-    /// The zone's offset from UTC at an instant, in milliseconds.
-    static func offset(of zone: TimeZone, at time: Int64) -> Int64 {
-        let clamped = min(max(time, Instant.earliest), Instant.latest)
-        return Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(clamped) / 1000))) * 1000
-    }
-
     /// `time` moved by `days` local dates at the same wall-clock time
     /// (to the millisecond); a time that does not exist or occurs twice on
     /// the day it lands on follows the file comment's rules.
     static func adding(days: Int64, to time: Int64, in zone: TimeZone) -> Int64 {
         guard days != 0 else { return time }
-        let local = time &+ offset(of: zone, at: time)
+        let zone = ZoneReader(zone)
+        let local = time &+ zone.offset(at: time)
         let day = floorDiv(local, dayMilliseconds)
         let wall = local - day * dayMilliseconds
         return LocalDay(civilDay: day &+ days, in: zone).instant(millisecondOfDay: wall)

@@ -15,8 +15,10 @@ public struct Playbook: Sendable {
     public let path: String
     public let program: Program
     public let compiled: CompiledProgram
+    /// The playbook's HOLIDAYS file, read by `LoadedPlaybook.load`.
+    public let holidays: HolidayCalendar
 
-    public var engine: Engine { Engine(compiled: compiled) }
+    public var engine: Engine { Engine(compiled: compiled, holidays: holidays) }
 }
 
 /// Why a playbook could not be used: issues in the test file, and the
@@ -84,20 +86,21 @@ public final class PlaybookCache: @unchecked Sendable {
 
     private static func compile(_ paths: [String], root: String, mark: TestMark,
                                 testPath: String) -> Result<Playbook, PlaybookFailure> {
-        let sources: [SourceFile]
+        // The one loader every command uses: the rules and their HOLIDAYS file.
+        let loaded: LoadedPlaybook
         do {
-            sources = try paths.map { path throws(SourceLoader.LoadError) in try SourceLoader.read(path) }
+            loaded = try LoadedPlaybook.load(paths)
         } catch {
             return .failure(PlaybookFailure(issues: [Messages.rulesNotFound(error.description, mark).at(testPath)]))
         }
-        let result = Compiler.compile(sources)
-        guard let program = result.program, result.errorCount == 0 else {
-            let errors = result.diagnostics.filter { $0.severity == .error }
+        guard let program = loaded.program, loaded.errorCount == 0 else {
+            let errors = loaded.diagnostics.filter { $0.severity == .error }
             return .failure(PlaybookFailure(
-                issues: [Messages.rulesDoNotCompile(root, errors: result.errorCount, mark).at(testPath)],
-                diagnostics: errors, dropped: result.dropped))
+                issues: [Messages.rulesDoNotCompile(root, errors: loaded.errorCount, mark).at(testPath)],
+                diagnostics: errors, dropped: loaded.dropped))
         }
-        return .success(Playbook(path: root, program: program, compiled: CompiledProgram(program: program)))
+        return .success(Playbook(path: root, program: program, compiled: CompiledProgram(program: program),
+                                 holidays: loaded.holidays))
     }
 
     /// The test file's directory, or else its parent, when it has *.rules

@@ -4,17 +4,10 @@
 // the runner's comparisons do not depend on how the driver is built.
 
 import RulesEngine
+import Scheduler
 
-/// A task and when it was handed to the floor (its due time, or the time
-/// of the input that produced it if that was later).
-public struct IssuedTestTask: Sendable, Hashable {
-    public var task: LeadTask
-    public var issuedAt: Int64
-    public init(task: LeadTask, issuedAt: Int64) {
-        self.task = task
-        self.issuedAt = issuedAt
-    }
-}
+/// A task and when it was handed to the floor: the scheduler's own record.
+public typealias IssuedTestTask = IssuedTask
 
 /// Why the driver refused an event.
 public struct DriverError: Error, Sendable, Hashable, CustomStringConvertible {

@@ -19,7 +19,7 @@ public struct TestRunner {
     }
 
     /// The scheduler's driver.
-    public static let defaultDriver: TestDriverFactory = { engine, start in InterimDriver(engine: engine, start: start) }
+    public static let defaultDriver: TestDriverFactory = { engine, start in SimulationDriver(engine: engine, start: start) }
 
     /// Reads and runs the file at `path`.
     public func run(path: String) -> FileResult {

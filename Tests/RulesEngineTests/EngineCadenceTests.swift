@@ -101,7 +101,8 @@ func eachWindowCallsOnItsSlotsInsideCallingHours(line: String, expected: [String
     let emails = lead.live.filter { $0.kind == .email }
     let expected: [(String, Int64, String)] = [
         ("platform_tips", 0, "EMAIL platform_tips"), ("trading_guides", 4 * day, "EMAIL platform_tips"),
-        ("market_analysis", 8 * day, "EMAIL platform_tips"),
+        // EVERY 4d is local days: 11:00 in Paris, CEST from 29 March.
+        ("market_analysis", 8 * day - hour, "EMAIL platform_tips"),
         // One template: sent every 7 days while the lead is in the window.
         ("success_stories", 14 * day, "EMAIL success_stories"), ("success_stories", 21 * day, "EMAIL success_stories"),
         ("success_stories", 28 * day, "EMAIL success_stories"),
