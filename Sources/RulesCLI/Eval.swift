@@ -44,7 +44,6 @@ extension RulesCommand {
         }
 
         /// Errors printed before "N more"; every one is counted.
-        static let maxPrintedIssues = 100
 
         func validate() throws {
             if let at {
@@ -57,7 +56,7 @@ extension RulesCommand {
         }
 
         mutating func run() async throws {
-            let (compiled, holidays) = try compile()
+            let (compiled, holidays) = try CommandInput.playbook(rules, nothing: "evaluated")
             let path = events == "-" ? "<stdin>" : events
             let bytes: [UInt8]
             do {
@@ -71,10 +70,10 @@ extension RulesCommand {
             let issues = (log.issues + leadIssues).enumerated()
                 .sorted { $0.element.line != $1.element.line ? $0.element.line < $1.element.line : $0.offset < $1.offset }
                 .map(\.element)
-            report(issues, dropped: log.droppedIssues)
+            CommandInput.report(issues, dropped: log.droppedIssues)
             let errors = log.errorCount + leadIssues.count
             guard errors == 0 else {
-                throw CommandFailure(message: "\(Self.count(errors, "error")) in \(path); no lead evaluated")
+                throw CommandFailure(message: "\(CommandInput.count(errors, "error")) in \(path); no lead evaluated")
             }
             let now = until ?? log.events.map(\.event.at).max() ?? 0
             let reports: [LeadReport]
@@ -88,33 +87,5 @@ extension RulesCommand {
             case .text: Console.out(EvalTable(reports: reports, explain: explain).render())
             }
         }
-
-        /// The compiled playbook and its holidays (`LoadedPlaybook.load`);
-        /// diagnostics and exit 2 when the rules or the holiday file have errors.
-        private func compile() throws(CommandFailure) -> (CompiledProgram, HolidayCalendar) {
-            let playbook: LoadedPlaybook
-            do {
-                playbook = try LoadedPlaybook.load(directory: rules)
-            } catch {
-                throw CommandFailure(message: error.description)
-            }
-            guard let program = playbook.program else {
-                let renderer = DiagnosticRenderer(color: Console.stderrWantsColor)
-                Console.err(renderer.render(playbook.diagnostics.filter { $0.severity == .error },
-                                            dropped: playbook.dropped))
-                throw CommandFailure(message: "the rules in '\(rules)' do not compile; nothing evaluated")
-            }
-            return (CompiledProgram(program: program), playbook.holidays)
-        }
-
-        /// Prints issues to stderr, at most `maxPrintedIssues`, then how many more.
-        private func report(_ issues: [EventIssue], dropped: Int) {
-            var text = issues.prefix(Self.maxPrintedIssues).map { "\($0)\n" }.joined()
-            let hidden = issues.count - min(issues.count, Self.maxPrintedIssues) + dropped
-            if hidden > 0 { text += "... and \(Self.count(hidden, "more issue"))\n" }
-            Console.err(text)
-        }
-
-        static func count(_ n: Int, _ noun: String) -> String { n == 1 ? "1 \(noun)" : "\(n) \(noun)s" }
     }
 }

@@ -59,7 +59,6 @@ extension RulesCommand {
         static let playOut: Int64 = 90 * 86_400_000
 
         /// Errors printed before "N more"; every one is counted.
-        static let maxPrintedIssues = 100
 
         var events: String { eventsOption ?? eventsArgument ?? "" }
 
@@ -83,7 +82,7 @@ extension RulesCommand {
         }
 
         mutating func run() async throws {
-            let (compiled, holidays) = try loadPlaybook()
+            let (compiled, holidays) = try CommandInput.playbook(rules, nothing: "simulated")
             let model = try outcomes.map { name throws(CommandFailure) in
                 try OutcomeModelFile.load(name, program: compiled.program)
             }
@@ -111,7 +110,7 @@ extension RulesCommand {
                 throw error
             }
             if answered > 0 {
-                Console.err("\(Self.count(answered, "call_outcome event")) of the input left out: "
+                Console.err("\(CommandInput.count(answered, "call_outcome event")) of the input left out: "
                             + "the outcome model answers every dial\n")
             }
             Console.err(summary.render(simulation))
@@ -157,24 +156,6 @@ extension RulesCommand {
                                      + "simulation accepts (2000-01-01T00:00:00Z up to 2100-01-01T00:00:00Z)")
             }
             return time
-        }
-
-        /// The playbook and its holidays (`LoadedPlaybook.load`, as `rules eval`);
-        /// diagnostics and exit 2 when the rules or the holiday file have errors.
-        private func loadPlaybook() throws(CommandFailure) -> (CompiledProgram, HolidayCalendar) {
-            let playbook: LoadedPlaybook
-            do {
-                playbook = try LoadedPlaybook.load(directory: rules)
-            } catch {
-                throw CommandFailure(message: error.description)
-            }
-            guard let program = playbook.program else {
-                let renderer = DiagnosticRenderer(color: Console.stderrWantsColor)
-                Console.err(renderer.render(playbook.diagnostics.filter { $0.severity == .error },
-                                            dropped: playbook.dropped))
-                throw CommandFailure(message: "the rules in '\(rules)' do not compile; nothing simulated")
-            }
-            return (CompiledProgram(program: program), playbook.holidays)
         }
     }
 }

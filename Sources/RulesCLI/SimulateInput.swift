@@ -45,10 +45,10 @@ extension RulesCommand.Simulate {
         let issues = (log.issues + leadIssues + timeIssues).enumerated()
             .sorted { $0.element.line != $1.element.line ? $0.element.line < $1.element.line : $0.offset < $1.offset }
             .map(\.element)
-        report(issues, dropped: log.droppedIssues)
+        CommandInput.report(issues, dropped: log.droppedIssues)
         let errors = log.errorCount + leadIssues.count + timeIssues.count
         guard errors == 0 else {
-            throw CommandFailure(message: "\(Self.count(errors, "error")) in \(path); nothing simulated")
+            throw CommandFailure(message: "\(CommandInput.count(errors, "error")) in \(path); nothing simulated")
         }
         return EventInput(path: path, events: log.events)
     }
@@ -80,14 +80,4 @@ extension RulesCommand.Simulate {
     }
 
     private static func quote(_ id: String) -> String { id.count > 40 ? "\"\(id.prefix(40))…\"" : "\"\(id)\"" }
-
-    /// Prints issues to stderr, at most `maxPrintedIssues`, then how many more.
-    private func report(_ issues: [EventIssue], dropped: Int) {
-        var text = issues.prefix(Self.maxPrintedIssues).map { "\($0)\n" }.joined()
-        let hidden = issues.count - min(issues.count, Self.maxPrintedIssues) + dropped
-        if hidden > 0 { text += "... and \(Self.count(hidden, "more issue"))\n" }
-        Console.err(text)
-    }
-
-    static func count(_ n: Int, _ noun: String) -> String { n == 1 ? "1 \(noun)" : "\(n) \(noun)s" }
 }

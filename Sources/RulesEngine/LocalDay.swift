@@ -95,28 +95,16 @@ struct LocalDay {
         return LocalDay(civilDay: day &+ days, in: zone).instant(millisecondOfDay: wall)
     }
 
-    /// Days since 1970-01-01 of a proleptic gregorian date (H. Hinnant's algorithm).
+    /// Days since 1970-01-01 of a proleptic gregorian date (H. Hinnant's
+    /// algorithm, kept once in `Timestamp`).
     static func daysFromCivil(_ d: LocalDate) -> Int {
-        let y = d.month <= 2 ? d.year - 1 : d.year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (d.month + (d.month > 2 ? -3 : 9)) + 2) / 5 + d.day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+        Int(Timestamp.daysFromCivil(year: d.year, month: d.month, day: d.day))
     }
 
-    /// The date `days` after 1970-01-01 (Hinnant's inverse).
+    /// The date `days` after 1970-01-01.
     static func civil(fromDays days: Int64) -> LocalDate {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        return LocalDate(year: Int(year), month: Int(month), day: Int(day))
+        let (year, month, day) = Timestamp.civil(fromDays: days)
+        return LocalDate(year: year, month: month, day: day)
     }
 
     static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {

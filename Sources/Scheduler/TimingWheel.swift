@@ -48,29 +48,46 @@
 // still in a coarse slot cannot be overtaken by a later-scheduled one at the
 // same due time. Timers whose tick has come (opened slots, and timers
 // scheduled at or before the wheel's position) wait in the ready queue, a
-// small binary heap on (due, sequence).
+// small binary heap on (due, sequence). With 16 to 64 slots, a level-1 slot
+// holding few timers is opened together with all of level 0 straight into
+// the ready queue (its span is exactly level 0's turn), and the wheel's
+// position moves to the slot's last tick: a sparse wheel then does not pass
+// each timer through its own level-1 and level-0 slot.
+//
+// Storage (TimingWheelStorage.swift) is one object of raw buffers, checked
+// for uniqueness once per mutating call: a slab of records (element,
+// sequence) with a free list, a dense array of generations, and per slot a
+// buffer of 16-byte entries (due, record index, generation), so a cascade
+// reads due times sequentially and never touches the slab. Cancel is lazy:
+// it frees the record at once (new generation, so the handle goes stale) and
+// leaves the slot entry as a tombstone, dropped when its slot opens or by a
+// compaction once tombstones outnumber pending timers.
 //
 // Cost of each operation (n pending timers, S slots, r timers in the ready
-// queue — normally those of one tick):
-//   schedule    O(1): pick the level (at most one shift and compare per
-//               level), append to the slot's array; O(log r) if already due.
-//   cancel      O(1): the slot's last entry fills the hole (O(log r) if
-//               ready); the node returns to the free list at once.
+// queue — normally those of one tick, or of one level-1 slot):
+//   schedule    O(1): pick the level (a table lookup and one comparison when
+//               S is a power of two), append to the slot's buffer; O(log r)
+//               if already due.
+//   cancel      O(1) amortized: free the record; compaction, O(n) when
+//               tombstones outnumber pending timers, costs about two entry
+//               checks per cancel.
 //   popNext,    amortized O(1) per timer plus O(log r): a timer is re-placed
 //   nextDue     at most once per level on its way down (log_S of how far
 //               ahead it was scheduled, plus one); finding the next occupied
 //               slot scans S/64 bitmap words per level and stops at the first
 //               level that cannot beat the best slot found.
-//   memory      one 40-byte node per pending timer (Element = Int) in a slab
-//               that grows by a quarter and reuses freed nodes, plus its
-//               4-byte index in a slot's array: about 50 bytes a timer at
-//               most; a handle is 8 bytes (node index + generation, so a
-//               stale handle cancels nothing).
+//   memory      a 24-byte record (Element = Int) and a 4-byte generation per
+//               timer in a slab that grows by a quarter and reuses freed
+//               records, plus a 16-byte slot entry: about 55 bytes a pending
+//               timer measured at 1M; with cancels, at most about one
+//               tombstone entry more per pending timer. A handle is 8 bytes
+//               (record index + generation, so a stale handle cancels
+//               nothing).
 //
-// Thread safety: a value type with no shared state, and not thread-safe.
-// One owner drives it — the simulation loop, or the daemon's scheduler actor
-// — and nobody else touches it. Copies are independent (copy-on-write
-// arrays); copying a large wheel copies its slab.
+// Thread safety: a value type, not thread-safe. One owner drives it — the
+// simulation loop, or the daemon's scheduler actor — and nobody else touches
+// it. Copies are independent (copy-on-write of the storage object); copying
+// a large wheel copies its slab on the first change.
 
 /// Identifies one scheduled timer of one `TimingWheel`, for `cancel(_:)`.
 ///
@@ -100,22 +117,21 @@ public struct TimingWheel<Element> {
     @usableFromInline let wordsPerLevel: Int
     /// Ticks spanned by one slot of each level that can exist: S^level.
     @usableFromInline let widths: ContiguousArray<UInt64>
+    /// floor(bit / log2(S)) for each bit of a distance in ticks, when S is a
+    /// power of two (`level(of:)`).
+    @usableFromInline let levelOfBit: ContiguousArray<UInt8>
 
     // State.
-    @usableFromInline var nodes: ContiguousArray<Node> = []
-    @usableFromInline var firstFree: Int32 = -1
-    /// The nodes of each slot, level by level (level * S + slot).
-    @usableFromInline var slots: ContiguousArray<ContiguousArray<Int32>>
-    /// One bit per slot, set when its list is not empty.
-    @usableFromInline var occupancy: ContiguousArray<UInt64>
+    /// Slab, slots, bitmaps and ready queue (TimingWheelStorage.swift).
+    @usableFromInline var storage: TimingWheelStorage<Element>
     @usableFromInline var levelCount = 1
     /// The tick the wheel has opened slots up to. Timers at or before it are
-    /// in `ready`; every other timer is in a slot and due after it.
+    /// in the ready queue; every other timer is in a slot and due after it.
     @usableFromInline var cursor: UInt64 = 0
-    /// Binary min-heap of node indices on (due, sequence).
-    @usableFromInline var ready: ContiguousArray<Int32> = []
     @usableFromInline var sequence: UInt64 = 0
     @usableFromInline var pending = 0
+    /// Entries of cancelled timers still in a slot or the ready queue.
+    @usableFromInline var stale = 0
     @usableFromInline var advanced: Int64
 
     /// An empty wheel whose time starts at `start` (ms since the epoch).
@@ -141,8 +157,9 @@ public struct TimingWheel<Element> {
             widths.append(widest * perLevel)
         }
         self.widths = widths
-        slots = ContiguousArray(repeating: [], count: slotsPerLevel)
-        occupancy = ContiguousArray(repeating: 0, count: wordsPerLevel)
+        let shift = slotShift
+        levelOfBit = ContiguousArray((0..<64).map { UInt8(shift > 0 ? $0 / shift : 0) })
+        storage = TimingWheelStorage(slotCount: slotsPerLevel, wordCount: wordsPerLevel)
     }
 
     /// How far the wheel has been run: the greatest of `start`, the due time
@@ -160,21 +177,33 @@ public struct TimingWheel<Element> {
     @inlinable
     @discardableResult
     public mutating func schedule(_ element: Element, at due: Int64) -> TimerHandle {
-        let index = allocate(element, due: due)
-        place(index)
-        pending += 1
-        return TimerHandle(index: index, generation: nodes[Int(index)].generation)
+        makeUnique()
+        sequence &+= 1
+        let (index, generation) = storage.allocate(element, sequence: sequence)
+        let tick = tick(of: due)
+        if tick > cursor {
+            link(TimingWheelEntry(due: due, index: index, generation: generation), tick: tick)
+        } else {
+            storage.pushReady(TimingWheelReadyEntry(due: due, sequence: sequence, index: index, generation: generation))
+        }
+        pending &+= 1
+        return TimerHandle(index: index, generation: generation)
     }
 
     /// Cancels a pending timer and returns its element; nil when the timer
-    /// already fired or was cancelled (the handle is stale). O(1).
+    /// already fired or was cancelled (the handle is stale). O(1) amortized:
+    /// the timer's entry stays behind as a tombstone until its slot opens or
+    /// a compaction drops it.
     @inlinable
     @discardableResult
     public mutating func cancel(_ handle: TimerHandle) -> Element? {
-        guard isPending(handle) else { return nil }
-        detach(handle.index)
-        pending -= 1
-        return release(handle.index)
+        guard storage.isPending(index: handle.index, generation: handle.generation) else { return nil }
+        makeUnique()
+        let element = storage.release(handle.index)
+        pending &-= 1
+        stale &+= 1
+        if stale > pending && stale > 4_096 { compact() }
+        return element
     }
 
     /// The exact earliest due time of a pending timer, nil when none is.
@@ -183,9 +212,8 @@ public struct TimingWheel<Element> {
     /// do anyway); it does not move `now` and fires nothing.
     @inlinable
     public mutating func nextDue() -> Int64? {
-        if ready.isEmpty { openSlots(through: UInt64.max) }
-        guard let first = ready.first else { return nil }
-        return nodes[Int(first)].due
+        makeUnique()
+        return firstReady(through: UInt64.max)?.due
     }
 
     /// Removes and returns the earliest pending timer due at or before
@@ -193,17 +221,39 @@ public struct TimingWheel<Element> {
     /// becomes `time` (if later). Never returns a timer due after `time`.
     @inlinable
     public mutating func popNext(upTo time: Int64) -> (handle: TimerHandle, element: Element, due: Int64)? {
-        if ready.isEmpty { openSlots(through: tick(of: time)) }
-        guard let first = ready.first, nodes[Int(first)].due <= time else {
+        makeUnique()
+        guard let first = firstReady(through: tick(of: time)), first.due <= time else {
             advanced = max(advanced, time)
             return nil
         }
-        let due = nodes[Int(first)].due
-        let handle = TimerHandle(index: first, generation: nodes[Int(first)].generation)
-        removeReady(at: 0)
-        pending -= 1
-        advanced = max(advanced, due)
-        return (handle, release(first), due)
+        storage.removeFirstReady()
+        pending &-= 1
+        advanced = max(advanced, first.due)
+        return (TimerHandle(index: first.index, generation: first.generation), storage.release(first.index), first.due)
+    }
+
+    /// The first pending timer of the ready queue, after opening slots up to
+    /// tick `limit` if the queue is empty; tombstones met on the way are
+    /// dropped. nil when no timer is due by then.
+    @inlinable
+    mutating func firstReady(through limit: UInt64) -> TimingWheelReadyEntry? {
+        while true {
+            if storage.readyCount == 0 {
+                openSlots(through: limit)
+                if storage.readyCount == 0 { return nil }
+            }
+            let first = storage.ready[0]
+            if storage.generations[Int(first.index)] == first.generation { return first }
+            storage.removeFirstReady()
+            stale &-= 1
+        }
+    }
+
+    /// The one uniqueness check of a mutating call: copies the storage when
+    /// another copy of the wheel shares it.
+    @inlinable
+    mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
     }
 }
 

@@ -1,0 +1,42 @@
+// What the commands that run the engine (`eval`, `simulate`) share when they
+// read their input: the playbook with its holidays, and how event-file
+// issues are printed. One copy, so both commands say the same thing.
+
+import RulesCompiler
+import RulesEngine
+import RulesLanguage
+
+enum CommandInput {
+    /// Issues printed before "... and N more issues".
+    static let maxPrintedIssues = 100
+
+    /// The compiled playbook in `rules` and its holidays (`LoadedPlaybook.load`);
+    /// the diagnostics and exit 2 when the rules or the holiday file have
+    /// errors, saying "nothing <done>".
+    static func playbook(_ rules: String, nothing done: String) throws(CommandFailure) -> (CompiledProgram, HolidayCalendar) {
+        let playbook: LoadedPlaybook
+        do {
+            playbook = try LoadedPlaybook.load(directory: rules)
+        } catch {
+            throw CommandFailure(message: error.description)
+        }
+        guard let program = playbook.program else {
+            let renderer = DiagnosticRenderer(color: Console.stderrWantsColor)
+            Console.err(renderer.render(playbook.diagnostics.filter { $0.severity == .error },
+                                        dropped: playbook.dropped))
+            throw CommandFailure(message: "the rules in '\(rules)' do not compile; nothing \(done)")
+        }
+        return (CompiledProgram(program: program), playbook.holidays)
+    }
+
+    /// Prints issues to stderr, at most `maxPrintedIssues`, then how many more.
+    static func report(_ issues: [EventIssue], dropped: Int) {
+        var text = issues.prefix(maxPrintedIssues).map { "\($0)\n" }.joined()
+        let hidden = issues.count - min(issues.count, maxPrintedIssues) + dropped
+        if hidden > 0 { text += "... and \(count(hidden, "more issue"))\n" }
+        Console.err(text)
+    }
+
+    /// "1 error", "3 errors".
+    static func count(_ n: Int, _ noun: String) -> String { n == 1 ? "1 \(noun)" : "\(n) \(noun)s" }
+}
