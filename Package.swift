@@ -12,11 +12,13 @@ let package = Package(
         .library(name: "RulesEngine", targets: ["RulesEngine"]),
         .library(name: "Scheduler", targets: ["Scheduler"]),
         .library(name: "RulesTesting", targets: ["RulesTesting"]),
+        .library(name: "RulesStore", targets: ["RulesStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         .target(name: "RulesLanguage"),
@@ -28,6 +30,11 @@ let package = Package(
         .target(name: "RulesTesting", dependencies: [
             "Scheduler", "RulesEngine", "RulesCompiler", "RulesLanguage",
             .product(name: "Yams", package: "Yams"),
+        ]),
+        // The Store protocol and its SQLite (GRDB) implementation: see docs/STORE.md.
+        .target(name: "RulesStore", dependencies: [
+            "RulesEngine", "RulesCompiler", "RulesLanguage",
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "RulesCLI", dependencies: [
             "RulesLanguage", "RulesCompiler", "RulesEngine", "Scheduler", "RulesTesting",
@@ -51,6 +58,9 @@ let package = Package(
         .testTarget(name: "SchedulerTests", dependencies: [
             "Scheduler", "RulesEngine", "RulesCompiler", "RulesLanguage",
             .product(name: "HeapModule", package: "swift-collections"),
+        ]),
+        .testTarget(name: "RulesStoreTests", dependencies: [
+            "RulesStore", "RulesEngine", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "RulesTestingTests", dependencies: ["RulesTesting", "Scheduler", "RulesEngine", "RulesCompiler"]),
         // The CLI tests run the built `rules` binary and read their fixtures

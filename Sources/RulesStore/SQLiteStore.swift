@@ -1,0 +1,450 @@
+// The embedded Store: one SQLite file in WAL mode through a GRDB
+// DatabasePool (one writer, concurrent readers). Every public call is one
+// transaction; `synchronous = FULL` by default so a returned write survives
+// a power cut, not only a crash. Rows are plain structs (the *Row types).
+
+import Foundation
+import GRDB
+import RulesEngine
+
+public final class SQLiteStore: Store, Sendable {
+    private let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating if needed) and migrates the database at `path`.
+    /// - Parameters:
+    ///   - busyTimeout: how long to wait for another process's lock before failing with `.locked`.
+    ///   - synchronousFull: fsync the WAL at every commit (durable on power loss); false keeps
+    ///     crash safety (kill -9) but not power-loss safety.
+    /// - Throws: `.newerSchema` when a newer rulesd migrated the file, `.locked`, `.corrupt`, `.io`.
+    public init(path: String, busyTimeout: TimeInterval = 5, synchronousFull: Bool = true) throws(StoreError) {
+        self.path = path
+        var config = Configuration()
+        config.busyMode = .timeout(busyTimeout)
+        config.prepareDatabase { db in
+            try db.execute(sql: synchronousFull ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            let migrator = Migrations.migrator
+            // Refuse before migrating: a newer binary's schema is not ours to touch.
+            let unknown = try pool.read { db -> [String] in
+                guard try db.tableExists("grdb_migrations") else { return [] }
+                let known = Set(migrator.migrations)
+                return try migrator.appliedIdentifiers(db).filter { !known.contains($0) }.sorted()
+            }
+            if !unknown.isEmpty { throw StoreError.newerSchema(unknown: unknown) }
+            try migrator.migrate(pool)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(error, path: path)
+        }
+    }
+
+    // MARK: Events
+
+    public func appendEvents(_ events: [Event], receivedAt: Int64) async throws(StoreError) -> [String] {
+        if events.isEmpty { return [] }
+        let rows = try events.map { event throws(StoreError) in
+            EventRow(id: event.id, leadID: event.leadID, type: event.type, at: event.at,
+                     data: try encodeJSON(event.data), receivedAt: receivedAt)
+        }
+        return try await write { db in
+            var new: [String] = []
+            let statement = try db.cachedStatement(sql: """
+                INSERT OR IGNORE INTO events (id, lead_id, type, at, data, received_at) VALUES (?, ?, ?, ?, ?, ?)
+                """)
+            for row in rows {
+                try statement.execute(arguments: [row.id, row.leadID, row.type, row.at, row.data, row.receivedAt])
+                if db.changesCount > 0 { new.append(row.id) }
+            }
+            return new
+        }
+    }
+
+    public func events(ofLead leadID: String) async throws(StoreError) -> [Event] {
+        let rows = try await read { db in
+            try EventRow.filter(Column("lead_id") == leadID).order(Column("at"), Column("seq")).fetchAll(db)
+        }
+        return try rows.map { row throws(StoreError) in
+            Event(id: row.id, leadID: row.leadID, type: row.type, at: row.at,
+                  data: try decodeJSON([String: Value].self, row.data, what: "event \(row.id)"))
+        }
+    }
+
+    public func containsEvent(id: String) async throws(StoreError) -> Bool {
+        try await read { db in try EventRow.filter(Column("id") == id).fetchCount(db) > 0 }
+    }
+
+    public func eventCount() async throws(StoreError) -> Int {
+        try await read { db in try EventRow.fetchCount(db) }
+    }
+
+    // MARK: Leads
+
+    public func loadLead(_ leadID: String) async throws(StoreError) -> StoredLead? {
+        guard let row = try await read({ db in try LeadRow.fetchOne(db, key: leadID) }) else { return nil }
+        let state = try decodeJSON(LeadState.self, row.state, what: "lead \(leadID)")
+        return StoredLead(state: state, rulesVersion: row.rulesVersion, updatedAt: row.updatedAt)
+    }
+
+    public func saveLead(_ lead: StoredLead) async throws(StoreError) {
+        let row = LeadRow(id: lead.state.id, state: try encodeJSON(lead.state),
+                          rulesVersion: lead.rulesVersion, updatedAt: lead.updatedAt)
+        try await write { db in try row.upsert(db) }
+    }
+
+    public func leadIDs() async throws(StoreError) -> [String] {
+        try await read { db in try String.fetchAll(db, sql: "SELECT id FROM leads ORDER BY id") }
+    }
+
+    // MARK: Timers
+
+    public func setTimer(_ timer: TimerFiring) async throws(StoreError) {
+        let row = TimerRow(id: timer.id, leadID: timer.leadID, purpose: timer.purpose, due: timer.due)
+        try await write { db in try row.upsert(db) }
+    }
+
+    public func cancelTimer(id: String) async throws(StoreError) -> Bool {
+        try await write { db in try TimerRow.deleteOne(db, key: id) }
+    }
+
+    public func timers(dueAtOrBefore time: Int64, limit: Int?) async throws(StoreError) -> [TimerFiring] {
+        try await read { db in
+            try TimerRow.filter(Column("due") <= time).order(Column("due"), Column("id"))
+                .limit(limit ?? Int.max).fetchAll(db).map(\.firing)
+        }
+    }
+
+    public func timers(ofLead leadID: String) async throws(StoreError) -> [TimerFiring] {
+        try await read { db in
+            try TimerRow.filter(Column("lead_id") == leadID).order(Column("due"), Column("id")).fetchAll(db).map(\.firing)
+        }
+    }
+
+    // MARK: Task outbox
+
+    public func insertTasks(_ tasks: [LeadTask], rulesVersion: String, createdAt: Int64) async throws(StoreError) -> [String] {
+        if tasks.isEmpty { return [] }
+        let rows = tasks.map { TaskRow($0, rulesVersion: rulesVersion, createdAt: createdAt) }
+        return try await write { db in
+            var new: [String] = []
+            for row in rows {
+                try row.insert(db, onConflict: .ignore)
+                if db.changesCount > 0 { new.append(row.id) }
+            }
+            return new
+        }
+    }
+
+    public func claimTasks(queue: String, limit: Int, leaseMilliseconds: Int64, now: Int64) async throws(StoreError) -> [ClaimedTask] {
+        if limit <= 0 { return [] }
+        let expires = now + leaseMilliseconds
+        let rows = try await write { db -> [TaskRow] in
+            // Single writer: the select and the updates see no other claimant in between.
+            var rows = try TaskRow.fetchAll(db, sql: """
+                SELECT * FROM tasks
+                WHERE queue = ? AND due <= ?
+                  AND (state = 'pending' OR (state = 'leased' AND lease_expires_at <= ?))
+                ORDER BY priority_rank, due, id
+                LIMIT ?
+                """, arguments: [queue, now, now, limit])
+            for index in rows.indices {
+                rows[index].state = TaskState.leased.rawValue
+                rows[index].leaseToken = UUID().uuidString.lowercased()
+                rows[index].leaseExpiresAt = expires
+                rows[index].claims += 1
+                try rows[index].update(db, columns: ["state", "lease_token", "lease_expires_at", "claims"])
+            }
+            return rows
+        }
+        return try rows.map { row throws(StoreError) in
+            ClaimedTask(task: try row.leadTask(), leaseToken: row.leaseToken ?? "",
+                        leaseExpiresAt: expires, claims: row.claims)
+        }
+    }
+
+    public func ackTask(id: String, leaseToken: String, now: Int64) async throws(StoreError) -> LeaseOutcome {
+        try await write { db in
+            guard var row = try TaskRow.fetchOne(db, key: id) else { return .notFound }
+            switch TaskState(rawValue: row.state) {
+            case .acked, .cancelled: return .alreadyFinished
+            case .leased where row.leaseToken == leaseToken:
+                row.state = TaskState.acked.rawValue
+                row.ackedAt = now
+                row.leaseExpiresAt = nil
+                try row.update(db, columns: ["state", "acked_at", "lease_expires_at"])
+                return .done
+            default: return .leaseLost
+            }
+        }
+    }
+
+    public func releaseTask(id: String, leaseToken: String) async throws(StoreError) -> LeaseOutcome {
+        try await write { db in
+            guard var row = try TaskRow.fetchOne(db, key: id) else { return .notFound }
+            switch TaskState(rawValue: row.state) {
+            case .acked, .cancelled: return .alreadyFinished
+            case .leased where row.leaseToken == leaseToken:
+                row.state = TaskState.pending.rawValue
+                row.leaseToken = nil
+                row.leaseExpiresAt = nil
+                try row.update(db, columns: ["state", "lease_token", "lease_expires_at"])
+                return .done
+            default: return .leaseLost
+            }
+        }
+    }
+
+    public func cancelTask(id: String, reason: String) async throws(StoreError) -> Bool {
+        try await write { db in
+            try db.execute(sql: """
+                UPDATE tasks SET state = 'cancelled', cancel_reason = ?, lease_token = NULL, lease_expires_at = NULL
+                WHERE id = ? AND state IN ('pending', 'leased')
+                """, arguments: [reason, id])
+            return db.changesCount > 0
+        }
+    }
+
+    public func cancelTasks(leadID: String, kinds: Set<TaskKind>, reason: String) async throws(StoreError) -> [String] {
+        let kindNames = kinds.map(\.rawValue)
+        return try await write { db in
+            let ids = try String.fetchAll(db, TaskRow.select(Column("id"))
+                .filter(Column("lead_id") == leadID && kindNames.contains(Column("kind"))
+                        && [TaskState.pending.rawValue, TaskState.leased.rawValue].contains(Column("state")))
+                .order(Column("due"), Column("id")))
+            for id in ids {
+                try db.execute(sql: """
+                    UPDATE tasks SET state = 'cancelled', cancel_reason = ?, lease_token = NULL, lease_expires_at = NULL
+                    WHERE id = ?
+                    """, arguments: [reason, id])
+            }
+            return ids
+        }
+    }
+
+    public func task(id: String) async throws(StoreError) -> StoredTask? {
+        try await read { db in try TaskRow.fetchOne(db, key: id) }.map { row throws(StoreError) in try row.stored() }
+    }
+
+    public func tasks(ofLead leadID: String) async throws(StoreError) -> [StoredTask] {
+        let rows = try await read { db in
+            try TaskRow.filter(Column("lead_id") == leadID).order(Column("due"), Column("id")).fetchAll(db)
+        }
+        return try rows.map { row throws(StoreError) in try row.stored() }
+    }
+
+    // MARK: Rules versions and reloads
+
+    public func recordRulesVersion(_ version: RulesVersionRecord) async throws(StoreError) {
+        let row = RulesVersionRow(seq: nil, hash: version.hash, files: try encodeJSON(version.files),
+                                  loadedAt: version.loadedAt, how: version.how, loadedBy: version.by)
+        try await write { db in try row.insert(db) }
+    }
+
+    public func currentRulesVersion() async throws(StoreError) -> RulesVersionRecord? {
+        guard let row = try await read({ db in
+            try RulesVersionRow.order(Column("seq").desc).fetchOne(db)
+        }) else { return nil }
+        return RulesVersionRecord(hash: row.hash, files: try decodeJSON([RulesFile].self, row.files, what: "rules version \(row.hash)"),
+                                  loadedAt: row.loadedAt, how: row.how, by: row.loadedBy)
+    }
+
+    public func recordReloadAttempt(_ attempt: ReloadAttempt) async throws(StoreError) {
+        let row = ReloadAttemptRow(seq: nil, at: attempt.at, how: attempt.how, succeeded: attempt.succeeded,
+                                   rulesVersion: attempt.rulesVersion, diagnostics: attempt.diagnostics)
+        try await write { db in try row.insert(db) }
+    }
+
+    public func reloadAttempts(limit: Int) async throws(StoreError) -> [ReloadAttempt] {
+        try await read { db in
+            try ReloadAttemptRow.order(Column("seq").desc).limit(limit).fetchAll(db).map {
+                ReloadAttempt(at: $0.at, how: $0.how, succeeded: $0.succeeded,
+                              rulesVersion: $0.rulesVersion, diagnostics: $0.diagnostics)
+            }
+        }
+    }
+
+    // MARK: Plumbing
+
+    private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        do { return try await pool.write(body) } catch { throw StoreError(error, path: path) }
+    }
+
+    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        do { return try await pool.read(body) } catch { throw StoreError(error, path: path) }
+    }
+}
+
+extension StoreError {
+    /// Maps a GRDB/SQLite error to what an operator can act on.
+    init(_ error: any Error, path: String) {
+        if let error = error as? StoreError { self = error; return }
+        guard let error = error as? DatabaseError else {
+            self = .io("\(path): \(error)")
+            return
+        }
+        let detail = "\(path): \(error.message ?? "\(error.resultCode)")"
+        switch error.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED: self = .locked(detail)
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB: self = .corrupt(detail)
+        default: self = .io(detail)
+        }
+    }
+}
+
+private let jsonEncoder: JSONEncoder = {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    return encoder
+}()
+
+private func encodeJSON<T: Encodable>(_ value: T) throws(StoreError) -> String {
+    do { return String(decoding: try jsonEncoder.encode(value), as: UTF8.self) } catch {
+        throw StoreError.invalidRecord("cannot encode \(T.self): \(error)")
+    }
+}
+
+private func decodeJSON<T: Decodable>(_ type: T.Type, _ text: String, what: String) throws(StoreError) -> T {
+    do { return try JSONDecoder().decode(type, from: Data(text.utf8)) } catch {
+        throw StoreError.invalidRecord("\(what): \(error)")
+    }
+}
+
+// MARK: Rows
+
+struct EventRow: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "events"
+    var id: String
+    var leadID: String
+    var type: String
+    var at: Int64
+    var data: String
+    var receivedAt: Int64
+    enum CodingKeys: String, CodingKey {
+        case id, leadID = "lead_id", type, at, data, receivedAt = "received_at"
+    }
+}
+
+struct LeadRow: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "leads"
+    var id: String
+    var state: String
+    var rulesVersion: String
+    var updatedAt: Int64
+    enum CodingKeys: String, CodingKey {
+        case id, state, rulesVersion = "rules_version", updatedAt = "updated_at"
+    }
+}
+
+struct TimerRow: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "timers"
+    var id: String
+    var leadID: String
+    var purpose: String
+    var due: Int64
+    enum CodingKeys: String, CodingKey { case id, leadID = "lead_id", purpose, due }
+    var firing: TimerFiring { TimerFiring(id: id, leadID: leadID, purpose: purpose, due: due) }
+}
+
+struct TaskRow: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "tasks"
+    var id: String
+    var leadID: String
+    var kind: String
+    var queue: String?
+    var priority: String?
+    var priorityRank: Int64
+    var dialMode: String?
+    var template: String?
+    var channel: String?
+    var attempt: Int?
+    var due: Int64
+    var deadline: Int64?
+    var rule: String
+    var reason: String
+    var slaBreach: String?
+    var rulesVersion: String
+    var createdAt: Int64
+    var state: String
+    var leaseToken: String?
+    var leaseExpiresAt: Int64?
+    var claims: Int
+    var ackedAt: Int64?
+    var cancelReason: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, leadID = "lead_id", kind, queue, priority, priorityRank = "priority_rank",
+             dialMode = "dial_mode", template, channel, attempt, due, deadline, rule, reason,
+             slaBreach = "sla_breach", rulesVersion = "rules_version", createdAt = "created_at", state,
+             leaseToken = "lease_token", leaseExpiresAt = "lease_expires_at", claims,
+             ackedAt = "acked_at", cancelReason = "cancel_reason"
+    }
+
+    init(_ task: LeadTask, rulesVersion: String, createdAt: Int64) {
+        id = task.id
+        leadID = task.leadID
+        kind = task.kind.rawValue
+        queue = task.queue
+        priority = task.priority
+        priorityRank = TaskPriority.rank(task.priority)
+        dialMode = task.dialMode
+        template = task.template
+        channel = task.channel
+        attempt = task.attempt
+        due = task.due
+        deadline = task.deadline
+        rule = task.rule
+        reason = task.reason
+        slaBreach = task.slaBreach
+        self.rulesVersion = rulesVersion
+        self.createdAt = createdAt
+        state = TaskState.pending.rawValue
+        claims = 0
+    }
+
+    func leadTask() throws(StoreError) -> LeadTask {
+        guard let kind = TaskKind(rawValue: kind) else {
+            throw StoreError.invalidRecord("task \(id): unknown kind \(self.kind)")
+        }
+        return LeadTask(id: id, leadID: leadID, kind: kind, queue: queue, priority: priority, dialMode: dialMode,
+                        template: template, attempt: attempt, due: due, deadline: deadline, rule: rule,
+                        reason: reason, slaBreach: slaBreach, channel: channel)
+    }
+
+    func stored() throws(StoreError) -> StoredTask {
+        guard let taskState = TaskState(rawValue: state) else {
+            throw StoreError.invalidRecord("task \(id): unknown state \(state)")
+        }
+        return StoredTask(task: try leadTask(), state: taskState, rulesVersion: rulesVersion, createdAt: createdAt,
+                          leaseToken: leaseToken, leaseExpiresAt: leaseExpiresAt, claims: claims,
+                          ackedAt: ackedAt, cancelReason: cancelReason)
+    }
+}
+
+struct RulesVersionRow: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "rules_versions"
+    var seq: Int64?
+    var hash: String
+    var files: String
+    var loadedAt: Int64
+    var how: String
+    var loadedBy: String?
+    enum CodingKeys: String, CodingKey {
+        case seq, hash, files, loadedAt = "loaded_at", how, loadedBy = "loaded_by"
+    }
+}
+
+struct ReloadAttemptRow: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "reload_attempts"
+    var seq: Int64?
+    var at: Int64
+    var how: String
+    var succeeded: Bool
+    var rulesVersion: String?
+    var diagnostics: String
+    enum CodingKeys: String, CodingKey {
+        case seq, at, how, succeeded, rulesVersion = "rules_version", diagnostics
+    }
+}
