@@ -99,17 +99,20 @@ public struct CalendarSpan: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension ActionDefinition {
+    /// The timing of a CALLBACK, RETRY, EMAIL or SMS; nil for other actions.
+    var timing: Timing? {
+        switch action.kind {
+        case .callback(let t, _, _): t
+        case .retry(let t): t
+        case .email(_, _, let t): t
+        case .sms(_, let t): t
+        default: nil
+        }
+    }
+
     /// The delay of `CALLBACK/RETRY/EMAIL/SMS IN d` as written; nil for
     /// other timings and for a delay that is not constant.
     public var delay: CalendarSpan? {
-        let timing: Timing?
-        switch action.kind {
-        case .callback(let t, _, _): timing = t
-        case .retry(let t): timing = t
-        case .email(_, _, let t): timing = t
-        case .sms(_, let t): timing = t
-        default: timing = nil
-        }
         guard case .after(let e)? = timing?.kind else { return nil }
         return CalendarSpan(constant: e)
     }
@@ -120,14 +123,6 @@ extension ActionDefinition {
     /// days. Nil for other timings and when no constant day is added (`AT
     /// event.ends_at + 30m` is exact elapsed time).
     public var atOffset: CalendarSpan? {
-        let timing: Timing?
-        switch action.kind {
-        case .callback(let t, _, _): timing = t
-        case .retry(let t): timing = t
-        case .email(_, _, let t): timing = t
-        case .sms(_, let t): timing = t
-        default: timing = nil
-        }
         guard case .at(let e)? = timing?.kind, let span = CalendarSpan(addedToTimeIn: e), span.hasDays else { return nil }
         return span
     }
