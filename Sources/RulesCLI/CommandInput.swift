@@ -29,6 +29,23 @@ enum CommandInput {
         return (CompiledProgram(program: program), playbook.holidays)
     }
 
+    /// The bytes of an events file (`-` is stdin) and the name errors give it.
+    static func eventsFile(_ events: String) throws(CommandFailure) -> (path: String, bytes: [UInt8]) {
+        do {
+            let bytes = try SourceLoader.read(events == "-" ? "/dev/stdin" : events).bytes
+            return (events == "-" ? "<stdin>" : events, bytes)
+        } catch {
+            throw CommandFailure(message: error.description)
+        }
+    }
+
+    /// Issues by line; issues of one line keep the order they were found in.
+    static func byLine(_ issues: [EventIssue]) -> [EventIssue] {
+        issues.enumerated()
+            .sorted { $0.element.line != $1.element.line ? $0.element.line < $1.element.line : $0.offset < $1.offset }
+            .map(\.element)
+    }
+
     /// Prints issues to stderr, at most `maxPrintedIssues`, then how many more.
     static func report(_ issues: [EventIssue], dropped: Int) {
         var text = issues.prefix(maxPrintedIssues).map { "\($0)\n" }.joined()

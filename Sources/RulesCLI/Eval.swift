@@ -57,19 +57,11 @@ extension RulesCommand {
 
         mutating func run() async throws {
             let (compiled, holidays) = try CommandInput.playbook(rules, nothing: "evaluated")
-            let path = events == "-" ? "<stdin>" : events
-            let bytes: [UInt8]
-            do {
-                bytes = try SourceLoader.read(events == "-" ? "/dev/stdin" : events).bytes
-            } catch {
-                throw CommandFailure(message: error.description)
-            }
+            let (path, bytes) = try CommandInput.eventsFile(events)
             let until = at.flatMap { try? Timestamp.parse($0) }  // checked by validate()
             let log = EventDecoder(program: compiled.program).decode(bytes, path: path)
             let (histories, leadIssues) = LeadHistory.histories(of: log, path: path, until: until)
-            let issues = (log.issues + leadIssues).enumerated()
-                .sorted { $0.element.line != $1.element.line ? $0.element.line < $1.element.line : $0.offset < $1.offset }
-                .map(\.element)
+            let issues = CommandInput.byLine(log.issues + leadIssues)
             CommandInput.report(issues, dropped: log.droppedIssues)
             let errors = log.errorCount + leadIssues.count
             guard errors == 0 else {

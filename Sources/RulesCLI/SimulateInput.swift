@@ -32,19 +32,11 @@ struct EventInput {
 
 extension RulesCommand.Simulate {
     func readEvents(_ program: Program) throws(CommandFailure) -> EventInput {
-        let path = events == "-" ? "<stdin>" : events
-        let bytes: [UInt8]
-        do {
-            bytes = try SourceLoader.read(events == "-" ? "/dev/stdin" : events).bytes
-        } catch {
-            throw CommandFailure(message: error.description)
-        }
+        let (path, bytes) = try CommandInput.eventsFile(events)
         let log = EventDecoder(program: program).decode(bytes, path: path)
         let (_, leadIssues) = LeadHistory.histories(of: log, path: path)
         let timeIssues = Self.orderIssues(log.events, path: path)
-        let issues = (log.issues + leadIssues + timeIssues).enumerated()
-            .sorted { $0.element.line != $1.element.line ? $0.element.line < $1.element.line : $0.offset < $1.offset }
-            .map(\.element)
+        let issues = CommandInput.byLine(log.issues + leadIssues + timeIssues)
         CommandInput.report(issues, dropped: log.droppedIssues)
         let errors = log.errorCount + leadIssues.count + timeIssues.count
         guard errors == 0 else {
