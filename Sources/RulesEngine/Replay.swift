@@ -53,15 +53,7 @@ public struct Replay: Sendable {
         var index = DuplicateIndex()
         var links: [String: String] = [:]
         for capture in captures {
-            func text(_ key: String) -> String? {
-                if case .string(let s)? = capture.data[key] { return s }
-                return nil
-            }
-            var phone: E164?
-            if let raw = text("phone"), case .success(let number) = PhoneNumber.normalize(raw: raw, country: text("country")) {
-                phone = number
-            }
-            if let match = index.register(leadID: capture.leadID, email: text("email"), phone: phone) {
+            if let match = index.register(capture: capture) {
                 links[capture.leadID] = match.primaryLeadID
             }
         }

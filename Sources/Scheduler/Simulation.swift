@@ -227,15 +227,7 @@ public final class Simulation {
 
     /// The primary lead a new capture duplicates, registering its keys.
     private func registerCapture(_ capture: Event) -> String? {
-        func text(_ key: String) -> String? {
-            if case .string(let s)? = capture.data[key] { return s }
-            return nil
-        }
-        var phone: E164?
-        if let raw = text("phone"), case .success(let number) = PhoneNumber.normalize(raw: raw, country: text("country")) {
-            phone = number
-        }
-        return duplicates.register(leadID: capture.leadID, email: text("email"), phone: phone)?.primaryLeadID
+        duplicates.register(capture: capture)?.primaryLeadID
     }
 
     /// A step's timer requests, for lead `n` (internal: tests send requests

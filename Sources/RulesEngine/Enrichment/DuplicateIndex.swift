@@ -84,6 +84,21 @@ public struct DuplicateIndex: Sendable, Hashable {
         register(leadID: leadID, email: email, phoneE164: phone?.description)
     }
 
+    /// Registers the lead of a `lead_created` event by its `email` and its
+    /// `phone` normalised with its `country` (a number that does not
+    /// normalise is no key).
+    public mutating func register(capture: Event) -> Match? {
+        func text(_ key: String) -> String? {
+            if case .string(let s)? = capture.data[key] { return s }
+            return nil
+        }
+        var phone: E164?
+        if let raw = text("phone"), case .success(let number) = PhoneNumber.normalize(raw: raw, country: text("country")) {
+            phone = number
+        }
+        return register(leadID: capture.leadID, email: text("email"), phone: phone)
+    }
+
     /// The primary a registered lead is linked to (itself when it is one),
     /// or nil for a lead never registered.
     public func primary(of leadID: String) -> String? {
