@@ -139,6 +139,13 @@ public enum Priority: Sendable, Hashable {
     case immediate, urgent, high, normal, low, automated
     /// `WITHIN_2_HOURS`: due within this many milliseconds.
     case within(milliseconds: Int64)
+
+    /// A priority word as the language reads it (`IMMEDIATE`, `within_2_hours`,
+    /// any letter case); nil for anything else.
+    public init?(word: String) {
+        guard let p = Builtins.priority(word) else { return nil }
+        self = p
+    }
 }
 
 public struct RouteDefinition: Sendable {

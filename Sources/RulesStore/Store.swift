@@ -4,6 +4,7 @@
 // later, so nothing here mentions SQL, files or connections. Methods are
 // async so a networked store fits the same protocol. See docs/STORE.md.
 
+import RulesCompiler
 import RulesEngine
 
 /// Why a store operation failed. Messages are meant for an operator.
@@ -222,22 +223,16 @@ public protocol Store: AnyObject, Sendable {
 public enum TaskPriority {
     public static func rank(_ name: String?) -> Int64 {
         guard let name else { return 4_000_000_000_000 }
-        switch name.uppercased() {
-        case "IMMEDIATE": return 0
-        case "URGENT": return 1
-        case "HIGH": return 2
-        case "NORMAL": return 3_000_000_000_000
-        case "LOW": return 3_000_000_000_001
-        case "AUTOMATED": return 3_000_000_000_002
-        default:
-            let parts = name.uppercased().split(separator: "_")
-            let units: [Substring: Int64] = ["MINUTE": 60_000, "MINUTES": 60_000, "HOUR": 3_600_000,
-                                             "HOURS": 3_600_000, "DAY": 86_400_000, "DAYS": 86_400_000]
-            if parts.count == 3, parts[0] == "WITHIN", let n = Int64(parts[1]), n > 0, n < 1_000_000,
-               let unit = units[parts[2]] {
-                return 10 + n * unit
-            }
-            return 3_000_000_000_000
+        // The language's own reading of the word (RulesCompiler), so the
+        // store ranks exactly the priorities a playbook can write.
+        switch Priority(word: name) {
+        case .immediate: return 0
+        case .urgent: return 1
+        case .high: return 2
+        case .within(let milliseconds): return 10 + milliseconds
+        case .normal, nil: return 3_000_000_000_000
+        case .low: return 3_000_000_000_001
+        case .automated: return 3_000_000_000_002
         }
     }
 }
