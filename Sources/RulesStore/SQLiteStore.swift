@@ -166,31 +166,34 @@ public final class SQLiteStore: Store, Sendable {
     }
 
     public func ackTask(id: String, leaseToken: String, now: Int64) async throws(StoreError) -> LeaseOutcome {
-        try await write { db in
-            guard var row = try TaskRow.fetchOne(db, key: id) else { return .notFound }
-            switch TaskState(rawValue: row.state) {
-            case .acked, .cancelled: return .alreadyFinished
-            case .leased where row.leaseToken == leaseToken:
-                row.state = TaskState.acked.rawValue
-                row.ackedAt = now
-                row.leaseExpiresAt = nil
-                try row.update(db, columns: ["state", "acked_at", "lease_expires_at"])
-                return .done
-            default: return .leaseLost
-            }
+        try await endLease(id: id, leaseToken: leaseToken) { row in
+            row.state = TaskState.acked.rawValue
+            row.ackedAt = now
+            row.leaseExpiresAt = nil
+            return ["state", "acked_at", "lease_expires_at"]
         }
     }
 
     public func releaseTask(id: String, leaseToken: String) async throws(StoreError) -> LeaseOutcome {
+        try await endLease(id: id, leaseToken: leaseToken) { row in
+            row.state = TaskState.pending.rawValue
+            row.leaseToken = nil
+            row.leaseExpiresAt = nil
+            return ["state", "lease_token", "lease_expires_at"]
+        }
+    }
+
+    /// Ack and release: only the holder of the task's current lease may end
+    /// it. `change` edits the row and names the columns it changed.
+    private func endLease(id: String, leaseToken: String,
+                          _ change: @escaping @Sendable (inout TaskRow) -> [String]) async throws(StoreError) -> LeaseOutcome {
         try await write { db in
             guard var row = try TaskRow.fetchOne(db, key: id) else { return .notFound }
             switch TaskState(rawValue: row.state) {
             case .acked, .cancelled: return .alreadyFinished
             case .leased where row.leaseToken == leaseToken:
-                row.state = TaskState.pending.rawValue
-                row.leaseToken = nil
-                row.leaseExpiresAt = nil
-                try row.update(db, columns: ["state", "lease_token", "lease_expires_at"])
+                let columns = change(&row)
+                try row.update(db, columns: columns)
                 return .done
             default: return .leaseLost
             }
