@@ -13,12 +13,22 @@ let package = Package(
         .library(name: "Scheduler", targets: ["Scheduler"]),
         .library(name: "RulesTesting", targets: ["RulesTesting"]),
         .library(name: "RulesStore", targets: ["RulesStore"]),
+        .library(name: "RulesDaemon", targets: ["RulesDaemon"]),
+        .library(name: "RulesServer", targets: ["RulesServer"]),
+        .executable(name: "rulesd", targets: ["rulesd"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.4.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
     ],
     targets: [
         .target(name: "RulesLanguage"),
@@ -36,6 +46,28 @@ let package = Package(
             "RulesEngine", "RulesCompiler", "RulesLanguage",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        // What rulesd does, without HTTP: the daemon (ingest, timers, recovery,
+        // reload and re-evaluation), config, the rules watcher, webhooks, metrics.
+        .target(name: "RulesDaemon", dependencies: [
+            "RulesStore", "Scheduler", "RulesEngine", "RulesCompiler", "RulesLanguage",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        // The HTTP API on Hummingbird 2 and the process around it: see docs/API.md, docs/RULESD.md.
+        .target(name: "RulesServer", dependencies: [
+            "RulesDaemon", "RulesStore", "RulesEngine", "RulesCompiler", "RulesLanguage",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "rulesd", dependencies: ["RulesServer"]),
         .target(name: "RulesCLI", dependencies: [
             "RulesLanguage", "RulesCompiler", "RulesEngine", "Scheduler", "RulesTesting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -61,6 +93,15 @@ let package = Package(
         ]),
         .testTarget(name: "RulesStoreTests", dependencies: [
             "RulesStore", "RulesEngine", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .testTarget(name: "RulesDaemonTests", dependencies: [
+            "RulesDaemon", "RulesStore", "Scheduler", "RulesEngine", "RulesCompiler",
+        ]),
+        // In-process API tests (HummingbirdTesting), and the crash test that runs the built rulesd.
+        .testTarget(name: "RulesServerTests", dependencies: [
+            "RulesServer", "RulesDaemon", "RulesStore", "RulesEngine",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "RulesTestingTests", dependencies: ["RulesTesting", "Scheduler", "RulesEngine", "RulesCompiler"]),
         // The CLI tests run the built `rules` binary and read their fixtures

@@ -1,0 +1,1 @@
+// The HTTP API: see docs/API.md (being written for issue 5).
