@@ -1,1 +1,0 @@
-// The daemon core: see docs/RULESD.md (being written for issue 5).
