@@ -152,6 +152,37 @@ private final class HotReloadRig: @unchecked Sendable {
         await rig.stop()
     }
 
+    /// The rules directory removed: the reload is refused with the
+    /// operator's message and recorded, the rules in force keep running;
+    /// a directory put back with new rules is loaded and swapped in.
+    @Test func removedDirectoryIsReportedAndItsReturnLoaded() async throws {
+        let rig = try HotReloadRig(layout: .plain)
+        try await rig.start()
+        let old = await rig.daemon.rules().version.hash
+        _ = try await rig.daemon.ingest([capture("c0", lead: "L0", at: mondayMorning, phone: "+447700900610")])
+
+        try rig.scratch.removeTree(rig.scratch.rules)
+        let message = "rules directory '\(rig.scratch.rules)' does not exist"
+        let refused = try #require(await rig.reload(after: 0) { $0.attempt.diagnostics == message })
+        #expect(!refused.attempt.succeeded)
+        #expect(try await rig.store.reloadAttempts(limit: 1).first?.diagnostics == message)
+        #expect(await rig.daemon.rules().version.hash == old)
+        #expect(!rig.watcher.directoryPresent)
+        _ = try await rig.daemon.ingest([event("v0", lead: "L0", "site_visit", at: mondayMorning + minute)])
+        #expect(try await rig.daemon.lead("L0")?.history.last?.rulesVersion == old)
+
+        let afterRemoval = await rig.outcomes.count
+        rig.clock.advance(by: 2 * minute)
+        let back = BaseRules.files.with("tiers.rules", lowerTiers)
+        let expected = try referenceSnapshot(back)
+        try rig.scratch.populate(rig.scratch.rules, back)
+        let swapped = try #require(await rig.reload(after: afterRemoval) { $0.attempt.rulesVersion == expected.hash })
+        #expect(swapped.attempt.succeeded && swapped.reevaluated == 1)
+        #expect(rig.watcher.directoryPresent)
+        #expect(try await rig.daemon.lead("L0")?.lead.state.tier == "hot")
+        await rig.stop()
+    }
+
     /// A ConfigMap update with a broken file is refused as a whole; the next
     /// update (tiers and routes changed together in one `..data` swap) goes in
     /// at once, and the re-evaluated leads get the new hot tier's dial.
