@@ -210,8 +210,7 @@ public final class Simulation {
         if case .event(let event) = input, event.type == LeadHistory.creation, !(state?.captured ?? false) {
             context.duplicateOf = registerCapture(event)
         }
-        let result = engine.step(state, input, context: context)
-        state = nil
+        let result = engine.step(consume state, input, context: context)
         if keepsHistory {
             leads[n].history.append(ExplanationLine(rule: nil, text: heading(input)))
             leads[n].history += result.explanation

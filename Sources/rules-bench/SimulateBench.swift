@@ -55,6 +55,12 @@ extension RulesBench {
         @Option(help: "Simulations run side by side, one per core; leads are split between them by id.")
         var shards = 2
 
+        @Flag(help: "After the play-out, re-evaluate every lead under the same rules (a reload that changed nothing) and time it.")
+        var reevaluate = false
+
+        @Option(help: "With --reevaluate, re-evaluate every lead under this playbook too (a reload that changed the rules).")
+        var reevaluateRules: String?
+
         /// Monday 2026-03-02T00:00:00Z.
         static let start: Int64 = 1_772_409_600_000
 
@@ -92,6 +98,43 @@ extension RulesBench {
                 }
             }
             report(shardResults, wall: begin.duration(to: finished))
+            if reevaluate { try reevaluateAll(shardResults, engine: engine) }
+        }
+
+        /// Every lead's final state re-evaluated at the end of the run, as
+        /// `rulesd` does after a reload: under the same rules (nothing may
+        /// change) and, with `--reevaluate-rules`, under other rules.
+        private func reevaluateAll(_ shards: [ShardResult], engine: Engine) throws {
+            var states: [LeadState] = []
+            for shard in shards { shard.simulation.forEachLead { states.append($0) } }
+            var engines = [("same rules", engine)]
+            if let dir = reevaluateRules {
+                let loaded = try LoadedPlaybook.load(directory: dir)
+                guard let program = loaded.program else {
+                    print(DiagnosticRenderer(maxDiagnostics: 5).render(loaded.diagnostics, dropped: loaded.dropped))
+                    throw ExitCode.failure
+                }
+                engines.append((dir, Engine(compiled: CompiledProgram(program: program), holidays: loaded.holidays)))
+            }
+            let now = Self.start + Int64(days) * 86_400_000
+            for (name, e) in engines {
+                let (user0, system0) = Self.cpuSeconds()
+                let clock = ContinuousClock()
+                let begin = clock.now
+                var changed = 0, tasks = 0, timers = 0
+                for state in states {
+                    let r = e.reevaluate(state, at: now, context: StepContext(explains: false))
+                    if !r.tasks.isEmpty || !r.timers.isEmpty { changed += 1 }
+                    tasks += r.tasks.count
+                    timers += r.timers.count
+                }
+                let wall = begin.duration(to: clock.now).seconds
+                let (user1, system1) = Self.cpuSeconds()
+                let cpu = user1 + system1 - user0 - system0
+                print("  reevaluate (\(name)): \(states.count) leads in \(fixed(wall, 2)) s wall, "
+                      + "\(fixed(cpu * 1e6 / Double(max(1, states.count)), 2)) µs of CPU per lead (one thread); "
+                      + "\(changed) leads changed: \(tasks) tasks, \(timers) timer requests")
+            }
         }
 
         /// What one shard of the campaign gives back.
