@@ -29,7 +29,7 @@ import RulesStore
 import Scheduler
 
 /// What one delivery step did.
-public struct DeliveryReport: Sendable, Hashable {
+public struct DeliveryReport: Sendable, Equatable {
     /// A failed attempt that will be tried again at `retryAt`.
     public struct Failure: Sendable, Hashable {
         public var taskID: String
@@ -52,6 +52,9 @@ public struct DeliveryReport: Sendable, Hashable {
     public var delivered: [String] = []
     public var failed: [Failure] = []
     public var deadLettered: [DeadLetter] = []
+    /// Tasks pushed while they stopped being pending (cancelled, or claimed
+    /// and acked, meanwhile): their outcome was not recorded or counted.
+    public var superseded: [String] = []
     /// Set when the store could not be read or written; the step stopped there.
     public var storeError: StoreError?
 
@@ -127,7 +130,11 @@ public actor WebhookSink {
             let attempt = stored.deliveryAttempts + 1
             let result = decide(outcome, attempt: attempt, at: ended)
             do {
-                try await store.recordDelivery(id: stored.task.id, result, now: ended)
+                guard try await store.recordDelivery(id: stored.task.id, result, now: ended) else {
+                    logger.info("webhook: task \(stored.task.id) stopped being pending while it was pushed (\(outcome))")
+                    report.superseded.append(stored.task.id)
+                    continue
+                }
             } catch {
                 // The attempt happened but is not on record: the task stays
                 // due and is sent again (same idempotency key).

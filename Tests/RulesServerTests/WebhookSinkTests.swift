@@ -144,6 +144,7 @@ struct WebhookSinkTests {
             #expect(Set(letters.map(\.task.id)) == ["t1", "t2"])
             for letter in letters {
                 #expect(letter.deliveryAttempts == 3)
+                #expect(letter.state == .deadLettered)
                 #expect(letter.deadLetteredAt != nil)
                 #expect(letter.lastDeliveryError?.hasPrefix("HTTP ") == true)
                 #expect(letter.lastDeliveryError?.contains("attempt 3 of 3") == true)
@@ -248,6 +249,31 @@ struct WebhookSinkTests {
             #expect(await receiver.received.map(\.idempotencyKey) == ["open"])
             #expect(try await fixture.store.task(id: "cancelled")?.state == .cancelled)
             #expect(try await fixture.store.task(id: "acked")?.state == .acked)
+        }
+    }
+
+    @Test func aTaskCancelledWhilePushedIsNotRecordedAsDelivered() async throws {
+        let fixture = try WebhookFixture()
+        defer { fixture.remove() }
+        let receiver = ScriptedReceiver()
+        await receiver.script("t1", [.hang])
+        try await fixture.insert([WebhookFixture.dial("t1")])
+        try await withReceiver(receiver) { url in
+            let sink = fixture.sink(url: url)
+            async let step = sink.deliverDue()
+            await receiver.waitForRequests(1)
+            // An opt-out withdraws the task while the receiver holds the request.
+            #expect(try await fixture.store.cancelTask(id: "t1", reason: "opt-out"))
+            await receiver.releaseAll()
+            let report = await step
+            #expect(report.superseded == ["t1"])
+            #expect(report.delivered.isEmpty && report.failed.isEmpty)
+            let stored = try #require(try await fixture.store.task(id: "t1"))
+            #expect(stored.state == .cancelled)
+            #expect(stored.deliveryAttempts == 0)
+            #expect(fixture.metrics.deliveries("delivered") == 0)
+            fixture.clock.advance(by: 3_600_000)
+            #expect(await sink.deliverDue().fetched == 0)
         }
     }
 
