@@ -77,6 +77,8 @@ public struct Engine: Sendable {
     public var program: Program { compiled.program }
     /// Calling hours, business days and holidays.
     public let calendar: CallingCalendar
+    /// What each cadence's plan depends on, fingerprinted (`reevaluate`).
+    let planKeys: CadencePlanKeys
 
     /// `holidays`: the calendar of the playbook's HOLIDAYS file, as
     /// `LoadedPlaybook.load` read it (the engine does no I/O):
@@ -90,6 +92,7 @@ public struct Engine: Sendable {
     public init(compiled: CompiledProgram, holidays: HolidayCalendar = .none) {
         self.compiled = compiled
         calendar = CallingCalendar(program: compiled.program, holidays: holidays)
+        planKeys = CadencePlanKeys(program: compiled.program, calendar: calendar)
     }
 
     /// Holidays of every country only (no per-country calendar).
@@ -103,15 +106,20 @@ public struct Engine: Sendable {
     }
 
     /// Applies one input to a lead. `state` is nil for a lead never seen.
-    public func step(_ state: LeadState?, _ input: Input, context: StepContext = StepContext()) -> StepResult {
+    /// The state is consumed: a driver that hands over its only copy
+    /// (`step(consume state, …)`) spares the step a copy of every buffer.
+    public func step(_ state: consuming LeadState?, _ input: Input, context: StepContext = StepContext()) -> StepResult {
         switch input {
         case .event(let event):
-            var step = Step(engine: self, state: state ?? LeadState(id: event.leadID), now: event.at, explains: context.explains)
+            var step = Step(engine: self, state: (consume state) ?? LeadState(id: event.leadID), now: event.at,
+                            explains: context.explains)
             step.handle(event, context: context)
             return step.finish()
         case .timer(let timer):
-            var step = Step(engine: self, state: state ?? LeadState(id: timer.leadID), now: timer.due, explains: context.explains)
-            if state == nil {
+            let seen = state != nil
+            var step = Step(engine: self, state: (consume state) ?? LeadState(id: timer.leadID), now: timer.due,
+                            explains: context.explains)
+            if !seen {
                 step.explain(nil, "timer '\(timer.purpose)' for a lead never seen: ignored")
                 return step.finish()
             }
