@@ -31,6 +31,7 @@ import json
 import os
 import random
 import resource
+import socket
 import sys
 import threading
 import time
@@ -133,6 +134,8 @@ class Client:
         for attempt in (1, 2):
             if self.conn is None:
                 self.conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
+                self.conn.connect()
+                self.conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             try:
                 self.conn.request(method, path, body=body, headers=headers)
                 response = self.conn.getresponse()
@@ -309,7 +312,7 @@ def paced(args, factory, report, probe=None):
     print("paced: %d requests of about %d events (whole leads) at %d events/s for %.0f s (%d workers)" %
           (count, batch, args.rate, args.duration, args.workers), flush=True)
 
-    latencies, service, errors = [], [], []
+    latencies, service, errors, finished = [], [], [], []
     lock = threading.Lock()
     next_slot = [0]
     late_starts = [0]
@@ -344,15 +347,16 @@ def paced(args, factory, report, probe=None):
             with lock:
                 latencies.extend(mine)
                 service.extend(mine_service)
+                finished.append(time.perf_counter())
 
     cpu0, ccpu0 = cpu_seconds(args.pid), client_cpu()
     threads = [threading.Thread(target=worker) for _ in range(args.workers)]
     for t in threads:
         t.start()
-    probe_result = probe() if probe else None
+    probe_result = probe(lambda: len(finished) == len(threads)) if probe else None
     for t in threads:
         t.join()
-    elapsed = time.perf_counter() - begin
+    elapsed = max(finished) - begin
     cpu1, ccpu1 = cpu_seconds(args.pid), client_cpu()
     if errors:
         raise RuntimeError("paced load failed: " + "; ".join(errors[:3]))
@@ -418,11 +422,12 @@ class HotProbe:
             {"id": lead + "-2", "lead_id": lead, "type": "demo_trade", "at": iso(at + 2), "data": {}},
         ]
 
-    def measure(self, count, pause, label):
+    def measure(self, count, pause, label, done=None):
+        """`count` leads, or (with `done`) as many as fit until done() is true."""
         ingest_client, claim_client = Client(self.args.url, self.args.token), Client(self.args.url, self.args.token)
         delays, polls, posts = [], [], []
         try:
-            for _ in range(count):
+            while (done is None and len(delays) < count) or (done is not None and not done()):
                 lead, events = self.events()
                 t_send = time.perf_counter()
                 post_events(ingest_client, ndjson(events))
@@ -453,6 +458,7 @@ class HotProbe:
         finally:
             ingest_client.close()
             claim_client.close()
+        count = len(delays)
         result = {
             "leads": count,
             "p50_ms": round(percentile(delays, 50) * 1000, 2),
@@ -511,7 +517,7 @@ def main():
     if "paced" in phases:
         under_load = None
         if "hot" in phases:
-            under_load = lambda: probe.measure(max(50, args.hot_leads // 3), 0.05, "under the paced load")  # noqa: E731
+            under_load = lambda done: probe.measure(None, 0.05, "under the paced load", done)  # noqa: E731
         _, loaded = paced(args, factory, report, under_load)
         if loaded:
             report["hot_under_paced_load"] = loaded

@@ -227,7 +227,7 @@ ack_all() {
     done < <(field "$TMP/claimed.json" '.tasks[] | "\(.id) \(.lease_token) \(.lead_id)"')
     return 0
 }
-claim english_hot_lead_queue 10
+claim english_hot_lead_queue 25
 pretty "$TMP/claimed.json"
 ack_all
 HOT_DIAL="$CLAIMED_FOR_LEAD"
