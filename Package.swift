@@ -76,7 +76,8 @@ let package = Package(
         .executableTarget(name: "rules", dependencies: ["RulesCLI"]),
         // `swift run -c release rules-bench check`: see docs/BENCHMARKS.md.
         .executableTarget(name: "rules-bench", dependencies: [
-            "RulesLanguage", "RulesCompiler", "RulesEngine", "Scheduler",
+            "RulesLanguage", "RulesCompiler", "RulesEngine", "Scheduler", "RulesStore", "RulesDaemon",
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "HeapModule", package: "swift-collections"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),

@@ -84,6 +84,41 @@ enum Migrations {
                 t.column("diagnostics", .text).notNull()
             }
         }
+        migrator.registerMigration("v2-history-delivery") { db in
+            // One row per engine step of a lead; `seq` keeps the order steps were committed in.
+            try db.create(table: "history") { t in
+                t.autoIncrementedPrimaryKey("seq")
+                t.column("lead_id", .text).notNull()
+                t.column("at", .integer).notNull()
+                t.column("input", .text).notNull()
+                t.column("input_id", .text).notNull()
+                t.column("what", .text).notNull()
+                t.column("rules_version", .text).notNull()
+                t.column("lines", .text).notNull()         // [ExplanationLine] as JSON
+                t.column("tasks", .text).notNull()         // [String] as JSON
+            }
+            try db.create(index: "history_by_lead", on: "history", columns: ["lead_id", "seq"])
+
+            // Webhook delivery state of a task.
+            try db.alter(table: "tasks") { t in
+                t.add(column: "delivery_attempts", .integer).notNull().defaults(to: 0)
+                t.add(column: "next_delivery_at", .integer)
+                t.add(column: "last_delivery_error", .text)
+                t.add(column: "dead_lettered_at", .integer)
+            }
+            // A mailer or SMS gateway claims by kind (emails and SMS have no queue).
+            try db.create(index: "tasks_claimable_by_kind", on: "tasks",
+                          columns: ["kind", "state", "priority_rank", "due", "id"])
+            // The webhook's query: pending tasks in priority, due order.
+            try db.execute(sql: """
+                CREATE INDEX tasks_deliverable ON tasks (priority_rank, due, id) WHERE state = 'pending'
+                """)
+            try db.execute(sql: """
+                CREATE INDEX tasks_dead_letters ON tasks (dead_lettered_at, id) WHERE dead_lettered_at IS NOT NULL
+                """)
+            // Rebuilding the duplicate index at start reads only the captures.
+            try db.execute(sql: "CREATE INDEX events_captures ON events (seq) WHERE type = 'lead_created'")
+        }
         return migrator
     }
 }

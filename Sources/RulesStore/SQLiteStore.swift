@@ -8,7 +8,7 @@ import GRDB
 import RulesEngine
 
 public final class SQLiteStore: Store, Sendable {
-    private let pool: DatabasePool
+    let pool: DatabasePool
     public let path: String
 
     /// Opens (creating if needed) and migrates the database at `path`.
@@ -46,21 +46,8 @@ public final class SQLiteStore: Store, Sendable {
 
     public func appendEvents(_ events: [Event], receivedAt: Int64) async throws(StoreError) -> [String] {
         if events.isEmpty { return [] }
-        let rows = try events.map { event throws(StoreError) in
-            EventRow(id: event.id, leadID: event.leadID, type: event.type, at: event.at,
-                     data: try encodeJSON(event.data), receivedAt: receivedAt)
-        }
-        return try await write { db in
-            var new: [String] = []
-            let statement = try db.cachedStatement(sql: """
-                INSERT OR IGNORE INTO events (id, lead_id, type, at, data, received_at) VALUES (?, ?, ?, ?, ?, ?)
-                """)
-            for row in rows {
-                try statement.execute(arguments: [row.id, row.leadID, row.type, row.at, row.data, row.receivedAt])
-                if db.changesCount > 0 { new.append(row.id) }
-            }
-            return new
-        }
+        let rows = try events.map { event throws(StoreError) in try EventRow(event, receivedAt: receivedAt) }
+        return try await write { db in try SQLiteWrites.appendEvents(rows, db) }
     }
 
     public func events(ofLead leadID: String) async throws(StoreError) -> [Event] {
@@ -85,14 +72,12 @@ public final class SQLiteStore: Store, Sendable {
 
     public func loadLead(_ leadID: String) async throws(StoreError) -> StoredLead? {
         guard let row = try await read({ db in try LeadRow.fetchOne(db, key: leadID) }) else { return nil }
-        let state = try decodeJSON(LeadState.self, row.state, what: "lead \(leadID)")
-        return StoredLead(state: state, rulesVersion: row.rulesVersion, updatedAt: row.updatedAt)
+        return try row.stored()
     }
 
     public func saveLead(_ lead: StoredLead) async throws(StoreError) {
-        let row = LeadRow(id: lead.state.id, state: try encodeJSON(lead.state),
-                          rulesVersion: lead.rulesVersion, updatedAt: lead.updatedAt)
-        try await write { db in try row.upsert(db) }
+        let row = try LeadRow(lead)
+        try await write { db in try SQLiteWrites.saveLead(row, db) }
     }
 
     public func leadIDs() async throws(StoreError) -> [String] {
@@ -102,12 +87,12 @@ public final class SQLiteStore: Store, Sendable {
     // MARK: Timers
 
     public func setTimer(_ timer: TimerFiring) async throws(StoreError) {
-        let row = TimerRow(id: timer.id, leadID: timer.leadID, purpose: timer.purpose, due: timer.due)
-        try await write { db in try row.upsert(db) }
+        let row = TimerRow(timer)
+        try await write { db in try SQLiteWrites.setTimer(row, db) }
     }
 
     public func cancelTimer(id: String) async throws(StoreError) -> Bool {
-        try await write { db in try TimerRow.deleteOne(db, key: id) }
+        try await write { db in try SQLiteWrites.cancelTimer(id: id, db) }
     }
 
     public func timers(dueAtOrBefore time: Int64, limit: Int?) async throws(StoreError) -> [TimerFiring] {
@@ -128,14 +113,7 @@ public final class SQLiteStore: Store, Sendable {
     public func insertTasks(_ tasks: [LeadTask], rulesVersion: String, createdAt: Int64) async throws(StoreError) -> [String] {
         if tasks.isEmpty { return [] }
         let rows = tasks.map { TaskRow($0, rulesVersion: rulesVersion, createdAt: createdAt) }
-        return try await write { db in
-            var new: [String] = []
-            for row in rows {
-                try row.insert(db, onConflict: .ignore)
-                if db.changesCount > 0 { new.append(row.id) }
-            }
-            return new
-        }
+        return try await write { db in try SQLiteWrites.insertTasks(rows, db) }
     }
 
     public func claimTasks(queue: String, limit: Int, leaseMilliseconds: Int64, now: Int64) async throws(StoreError) -> [ClaimedTask] {
@@ -190,7 +168,7 @@ public final class SQLiteStore: Store, Sendable {
         try await write { db in
             guard var row = try TaskRow.fetchOne(db, key: id) else { return .notFound }
             switch TaskState(rawValue: row.state) {
-            case .acked, .cancelled: return .alreadyFinished
+            case .acked, .cancelled, .deadLettered: return .alreadyFinished
             case .leased where row.leaseToken == leaseToken:
                 let columns = change(&row)
                 try row.update(db, columns: columns)
@@ -201,30 +179,11 @@ public final class SQLiteStore: Store, Sendable {
     }
 
     public func cancelTask(id: String, reason: String) async throws(StoreError) -> Bool {
-        try await write { db in
-            try db.execute(sql: """
-                UPDATE tasks SET state = 'cancelled', cancel_reason = ?, lease_token = NULL, lease_expires_at = NULL
-                WHERE id = ? AND state IN ('pending', 'leased')
-                """, arguments: [reason, id])
-            return db.changesCount > 0
-        }
+        try await write { db in try SQLiteWrites.cancelTask(id: id, reason: reason, db) }
     }
 
     public func cancelTasks(leadID: String, kinds: Set<TaskKind>, reason: String) async throws(StoreError) -> [String] {
-        let kindNames = kinds.map(\.rawValue)
-        return try await write { db in
-            let ids = try String.fetchAll(db, TaskRow.select(Column("id"))
-                .filter(Column("lead_id") == leadID && kindNames.contains(Column("kind"))
-                        && [TaskState.pending.rawValue, TaskState.leased.rawValue].contains(Column("state")))
-                .order(Column("due"), Column("id")))
-            for id in ids {
-                try db.execute(sql: """
-                    UPDATE tasks SET state = 'cancelled', cancel_reason = ?, lease_token = NULL, lease_expires_at = NULL
-                    WHERE id = ?
-                    """, arguments: [reason, id])
-            }
-            return ids
-        }
+        try await write { db in try SQLiteWrites.cancelTasks(leadID: leadID, kinds: kinds, reason: reason, db) }
     }
 
     public func task(id: String) async throws(StoreError) -> StoredTask? {
@@ -271,11 +230,11 @@ public final class SQLiteStore: Store, Sendable {
 
     // MARK: Plumbing
 
-    private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
         do { return try await pool.write(body) } catch { throw StoreError(error, path: path) }
     }
 
-    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
         do { return try await pool.read(body) } catch { throw StoreError(error, path: path) }
     }
 }
@@ -303,13 +262,13 @@ private let jsonEncoder: JSONEncoder = {
     return encoder
 }()
 
-private func encodeJSON<T: Encodable>(_ value: T) throws(StoreError) -> String {
+func encodeJSON<T: Encodable>(_ value: T) throws(StoreError) -> String {
     do { return String(decoding: try jsonEncoder.encode(value), as: UTF8.self) } catch {
         throw StoreError.invalidRecord("cannot encode \(T.self): \(error)")
     }
 }
 
-private func decodeJSON<T: Decodable>(_ type: T.Type, _ text: String, what: String) throws(StoreError) -> T {
+func decodeJSON<T: Decodable>(_ type: T.Type, _ text: String, what: String) throws(StoreError) -> T {
     do { return try JSONDecoder().decode(type, from: Data(text.utf8)) } catch {
         throw StoreError.invalidRecord("\(what): \(error)")
     }
@@ -328,6 +287,15 @@ struct EventRow: Codable, FetchableRecord, PersistableRecord {
     enum CodingKeys: String, CodingKey {
         case id, leadID = "lead_id", type, at, data, receivedAt = "received_at"
     }
+
+    init(_ event: Event, receivedAt: Int64) throws(StoreError) {
+        id = event.id
+        leadID = event.leadID
+        type = event.type
+        at = event.at
+        data = try encodeJSON(event.data)
+        self.receivedAt = receivedAt
+    }
 }
 
 struct LeadRow: Codable, FetchableRecord, PersistableRecord {
@@ -339,6 +307,18 @@ struct LeadRow: Codable, FetchableRecord, PersistableRecord {
     enum CodingKeys: String, CodingKey {
         case id, state, rulesVersion = "rules_version", updatedAt = "updated_at"
     }
+
+    init(_ lead: StoredLead) throws(StoreError) {
+        id = lead.state.id
+        state = try encodeJSON(lead.state)
+        rulesVersion = lead.rulesVersion
+        updatedAt = lead.updatedAt
+    }
+
+    func stored() throws(StoreError) -> StoredLead {
+        StoredLead(state: try decodeJSON(LeadState.self, state, what: "lead \(id)"),
+                   rulesVersion: rulesVersion, updatedAt: updatedAt)
+    }
 }
 
 struct TimerRow: Codable, FetchableRecord, PersistableRecord {
@@ -348,6 +328,12 @@ struct TimerRow: Codable, FetchableRecord, PersistableRecord {
     var purpose: String
     var due: Int64
     enum CodingKeys: String, CodingKey { case id, leadID = "lead_id", purpose, due }
+    init(_ timer: TimerFiring) {
+        id = timer.id
+        leadID = timer.leadID
+        purpose = timer.purpose
+        due = timer.due
+    }
     var firing: TimerFiring { TimerFiring(id: id, leadID: leadID, purpose: purpose, due: due) }
 }
 
@@ -376,13 +362,19 @@ struct TaskRow: Codable, FetchableRecord, PersistableRecord {
     var claims: Int
     var ackedAt: Int64?
     var cancelReason: String?
+    var deliveryAttempts: Int
+    var nextDeliveryAt: Int64?
+    var lastDeliveryError: String?
+    var deadLetteredAt: Int64?
 
     enum CodingKeys: String, CodingKey {
         case id, leadID = "lead_id", kind, queue, priority, priorityRank = "priority_rank",
              dialMode = "dial_mode", template, channel, attempt, due, deadline, rule, reason,
              slaBreach = "sla_breach", rulesVersion = "rules_version", createdAt = "created_at", state,
              leaseToken = "lease_token", leaseExpiresAt = "lease_expires_at", claims,
-             ackedAt = "acked_at", cancelReason = "cancel_reason"
+             ackedAt = "acked_at", cancelReason = "cancel_reason", deliveryAttempts = "delivery_attempts",
+             nextDeliveryAt = "next_delivery_at", lastDeliveryError = "last_delivery_error",
+             deadLetteredAt = "dead_lettered_at"
     }
 
     init(_ task: LeadTask, rulesVersion: String, createdAt: Int64) {
@@ -405,6 +397,7 @@ struct TaskRow: Codable, FetchableRecord, PersistableRecord {
         self.createdAt = createdAt
         state = TaskState.pending.rawValue
         claims = 0
+        deliveryAttempts = 0
     }
 
     func leadTask() throws(StoreError) -> LeadTask {
@@ -422,7 +415,9 @@ struct TaskRow: Codable, FetchableRecord, PersistableRecord {
         }
         return StoredTask(task: try leadTask(), state: taskState, rulesVersion: rulesVersion, createdAt: createdAt,
                           leaseToken: leaseToken, leaseExpiresAt: leaseExpiresAt, claims: claims,
-                          ackedAt: ackedAt, cancelReason: cancelReason)
+                          ackedAt: ackedAt, cancelReason: cancelReason, deliveryAttempts: deliveryAttempts,
+                          nextDeliveryAt: nextDeliveryAt, lastDeliveryError: lastDeliveryError,
+                          deadLetteredAt: deadLetteredAt)
     }
 }
 

@@ -61,6 +61,8 @@ public enum TaskState: String, Sendable, Hashable, CaseIterable {
     case acked
     /// Withdrawn before delivery (re-planning, opt-out, DNC).
     case cancelled
+    /// The webhook gave up on it (`DeliveryResult.deadLettered`): never claimed or pushed again.
+    case deadLettered = "dead_lettered"
 }
 
 /// A task in the outbox with its delivery state.
@@ -75,6 +77,33 @@ public struct StoredTask: Sendable, Hashable {
     public var claims: Int
     public var ackedAt: Int64?
     public var cancelReason: String?
+    /// Webhook pushes that failed so far (a dead-lettering one included).
+    public var deliveryAttempts: Int
+    /// When the webhook may push it again after a failure.
+    public var nextDeliveryAt: Int64?
+    /// The last failed push's error, for operators.
+    public var lastDeliveryError: String?
+    /// When the webhook gave up on it (state `.deadLettered`).
+    public var deadLetteredAt: Int64?
+
+    public init(task: LeadTask, state: TaskState, rulesVersion: String, createdAt: Int64,
+                leaseToken: String? = nil, leaseExpiresAt: Int64? = nil, claims: Int = 0,
+                ackedAt: Int64? = nil, cancelReason: String? = nil, deliveryAttempts: Int = 0,
+                nextDeliveryAt: Int64? = nil, lastDeliveryError: String? = nil, deadLetteredAt: Int64? = nil) {
+        self.task = task
+        self.state = state
+        self.rulesVersion = rulesVersion
+        self.createdAt = createdAt
+        self.leaseToken = leaseToken
+        self.leaseExpiresAt = leaseExpiresAt
+        self.claims = claims
+        self.ackedAt = ackedAt
+        self.cancelReason = cancelReason
+        self.deliveryAttempts = deliveryAttempts
+        self.nextDeliveryAt = nextDeliveryAt
+        self.lastDeliveryError = lastDeliveryError
+        self.deadLetteredAt = deadLetteredAt
+    }
 }
 
 /// A task handed to a claimant: ack or release it with `leaseToken`.
@@ -161,6 +190,25 @@ public protocol Store: AnyObject, Sendable {
     func events(ofLead leadID: String) async throws(StoreError) -> [Event]
     func containsEvent(id: String) async throws(StoreError) -> Bool
     func eventCount() async throws(StoreError) -> Int
+    /// The ids among `ids` that are not stored yet (a pre-check before
+    /// stepping a batch; `commit` stays the authority on what is new).
+    func newEventIDs(among ids: [String]) async throws(StoreError) -> Set<String>
+
+    // MARK: Group commit
+
+    /// One atomic, durable write for a group of engine steps: appends the
+    /// events idempotently (as `appendEvents`), then applies `operations`
+    /// in the order given, so a later operation sees the earlier ones (a task
+    /// inserted and then cancelled in the same commit ends cancelled). When
+    /// any part fails nothing is written, the events included.
+    /// - Parameter now: the time tasks are created at.
+    func commit(events: [Event], receivedAt: Int64, operations: [StoreOperation],
+                now: Int64) async throws(StoreError) -> CommitResult
+
+    // MARK: History
+
+    /// The lead's last `limit` history entries, oldest first.
+    func history(ofLead leadID: String, limit: Int) async throws(StoreError) -> [HistoryEntry]
 
     // MARK: Leads
 
