@@ -66,6 +66,8 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "rulesd", dependencies: ["RulesServer"]),
         .target(name: "RulesCLI", dependencies: [
@@ -100,8 +102,11 @@ let package = Package(
         ]),
         // In-process API tests (HummingbirdTesting), and the crash test that runs the built rulesd.
         .testTarget(name: "RulesServerTests", dependencies: [
-            "RulesServer", "RulesDaemon", "RulesStore", "RulesEngine",
+            "RulesServer", "RulesDaemon", "RulesStore", "RulesEngine", "RulesCompiler", "Scheduler",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "RulesTestingTests", dependencies: ["RulesTesting", "Scheduler", "RulesEngine", "RulesCompiler"]),

@@ -54,10 +54,7 @@ public final class SQLiteStore: Store, Sendable {
         let rows = try await read { db in
             try EventRow.filter(Column("lead_id") == leadID).order(Column("at"), Column("seq")).fetchAll(db)
         }
-        return try rows.map { row throws(StoreError) in
-            Event(id: row.id, leadID: row.leadID, type: row.type, at: row.at,
-                  data: try decodeJSON([String: Value].self, row.data, what: "event \(row.id)"))
-        }
+        return try rows.map { row throws(StoreError) in try row.event() }
     }
 
     public func containsEvent(id: String) async throws(StoreError) -> Bool {
@@ -116,30 +113,39 @@ public final class SQLiteStore: Store, Sendable {
         return try await write { db in try SQLiteWrites.insertTasks(rows, db) }
     }
 
-    public func claimTasks(queue: String, limit: Int, leaseMilliseconds: Int64, now: Int64) async throws(StoreError) -> [ClaimedTask] {
+    public func claimTasks(queue: String?, kind: TaskKind?, limit: Int, leaseMilliseconds: Int64,
+                           now: Int64) async throws(StoreError) -> [ClaimedTask] {
         if limit <= 0 { return [] }
         let expires = now + leaseMilliseconds
-        let rows = try await write { db -> [TaskRow] in
+        var filters: [String] = []
+        var arguments: StatementArguments = []
+        if let queue { filters.append("queue = ?"); arguments += [queue] }
+        if let kind { filters.append("kind = ?"); arguments += [kind.rawValue] }
+        arguments += [now, now, limit]
+        let filterArguments = arguments
+        // One cached statement per combination of filters; each has its index
+        // (tasks_claimable by queue, tasks_claimable_by_kind by kind).
+        let sql = """
+            SELECT * FROM tasks
+            WHERE \(filters.map { $0 + " AND " }.joined())due <= ?
+              AND (state = 'pending' OR (state = 'leased' AND lease_expires_at <= ?))
+            ORDER BY priority_rank, due, id
+            LIMIT ?
+            """
+        let leased = try await write { db -> [(row: TaskRow, token: String)] in
             // Single writer: the select and the updates see no other claimant in between.
-            var rows = try TaskRow.fetchAll(db, sql: """
-                SELECT * FROM tasks
-                WHERE queue = ? AND due <= ?
-                  AND (state = 'pending' OR (state = 'leased' AND lease_expires_at <= ?))
-                ORDER BY priority_rank, due, id
-                LIMIT ?
-                """, arguments: [queue, now, now, limit])
-            for index in rows.indices {
-                rows[index].state = TaskState.leased.rawValue
-                rows[index].leaseToken = UUID().uuidString.lowercased()
-                rows[index].leaseExpiresAt = expires
-                rows[index].claims += 1
-                try rows[index].update(db, columns: ["state", "lease_token", "lease_expires_at", "claims"])
+            let rows = try TaskRow.fetchAll(db.cachedStatement(sql: sql), arguments: filterArguments)
+            let lease = try db.cachedStatement(sql: """
+                UPDATE tasks SET state = 'leased', lease_token = ?, lease_expires_at = ?, claims = claims + 1 WHERE id = ?
+                """)
+            return try rows.map { row in
+                let token = UUID().uuidString.lowercased()
+                try lease.execute(arguments: [token, expires, row.id])
+                return (row, token)
             }
-            return rows
         }
-        return try rows.map { row throws(StoreError) in
-            ClaimedTask(task: try row.leadTask(), leaseToken: row.leaseToken ?? "",
-                        leaseExpiresAt: expires, claims: row.claims)
+        return try leased.map { row, token throws(StoreError) in
+            ClaimedTask(task: try row.leadTask(), leaseToken: token, leaseExpiresAt: expires, claims: row.claims + 1)
         }
     }
 
@@ -256,22 +262,12 @@ extension StoreError {
     }
 }
 
-private let jsonEncoder: JSONEncoder = {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
-    return encoder
-}()
-
 func encodeJSON<T: Encodable>(_ value: T) throws(StoreError) -> String {
-    do { return String(decoding: try jsonEncoder.encode(value), as: UTF8.self) } catch {
-        throw StoreError.invalidRecord("cannot encode \(T.self): \(error)")
-    }
+    try StoreJSON.encode(value)
 }
 
 func decodeJSON<T: Decodable>(_ type: T.Type, _ text: String, what: String) throws(StoreError) -> T {
-    do { return try JSONDecoder().decode(type, from: Data(text.utf8)) } catch {
-        throw StoreError.invalidRecord("\(what): \(error)")
-    }
+    try StoreJSON.decode(type, text, what: what)
 }
 
 // MARK: Rows
@@ -295,6 +291,10 @@ struct EventRow: Codable, FetchableRecord, PersistableRecord {
         at = event.at
         data = try encodeJSON(event.data)
         self.receivedAt = receivedAt
+    }
+
+    func event() throws(StoreError) -> Event {
+        Event(id: id, leadID: leadID, type: type, at: at, data: try decodeJSON([String: Value].self, data, what: "event \(id)"))
     }
 }
 

@@ -234,10 +234,14 @@ public protocol Store: AnyObject, Sendable {
     /// Inserts tasks as pending; a task id already stored is left as it is.
     /// - Returns: the ids that were new, in input order.
     func insertTasks(_ tasks: [LeadTask], rulesVersion: String, createdAt: Int64) async throws(StoreError) -> [String]
-    /// Claims up to `limit` tasks of `queue` due at `now` (pending, or leased
-    /// with an expired lease), in priority then due order, leasing them until
-    /// `now + leaseMilliseconds`.
-    func claimTasks(queue: String, limit: Int, leaseMilliseconds: Int64, now: Int64) async throws(StoreError) -> [ClaimedTask]
+    /// Claims up to `limit` tasks due at `now` (pending, or leased with an
+    /// expired lease) of `queue` and/or of `kind`, in priority then due order,
+    /// leasing them until `now + leaseMilliseconds`. A dialer names its queue;
+    /// a mailer or SMS gateway names the kind (emails and SMS have no queue).
+    /// A nil filter does not filter: with both nil any due task is claimed.
+    /// Dead-lettered tasks are never claimed.
+    func claimTasks(queue: String?, kind: TaskKind?, limit: Int, leaseMilliseconds: Int64,
+                    now: Int64) async throws(StoreError) -> [ClaimedTask]
     /// Marks a claimed task done. An expired lease still acks if nobody claimed the task since.
     func ackTask(id: String, leaseToken: String, now: Int64) async throws(StoreError) -> LeaseOutcome
     /// Gives a claimed task back: claimable again at once.
@@ -253,6 +257,34 @@ public protocol Store: AnyObject, Sendable {
     /// A lead's tasks in (due, id) order, any state.
     func tasks(ofLead leadID: String) async throws(StoreError) -> [StoredTask]
 
+    // MARK: Webhook delivery
+
+    /// Tasks for the webhook to push at `now`: pending, due, past their retry
+    /// time (`nextDeliveryAt`), in priority then due order. Dead-lettered,
+    /// leased, acked and cancelled tasks are not among them.
+    func tasksForDelivery(now: Int64, limit: Int) async throws(StoreError) -> [StoredTask]
+    /// Records what came of pushing a pending task. `.delivered` acks it;
+    /// `.failed` counts the attempt and sets its retry time; `.deadLettered`
+    /// counts the attempt and gives up on it for good.
+    /// - Returns: false when there is no such task or it is no longer pending
+    ///   (cancelled or acked meanwhile): nothing was changed.
+    @discardableResult
+    func recordDelivery(id: String, _ result: DeliveryResult, now: Int64) async throws(StoreError) -> Bool
+    /// Dead-lettered tasks, newest first.
+    func deadLetters(limit: Int) async throws(StoreError) -> [StoredTask]
+
+    // MARK: Paging
+
+    /// Up to `limit` leads with an id after `afterID` (nil: from the first), in
+    /// id order, whatever their status. Pass the last id of a page to get the next.
+    func leads(afterID: String?, limit: Int) async throws(StoreError) -> [StoredLead]
+    /// Up to `limit` `lead_created` events stored after sequence number
+    /// `afterSequence` (0: from the first), in store order, with their
+    /// sequence numbers (for rebuilding the duplicate index at start).
+    func captureEvents(afterSequence: Int64, limit: Int) async throws(StoreError) -> [(sequence: Int64, event: Event)]
+    func pendingTimerCount() async throws(StoreError) -> Int
+    func leadCount() async throws(StoreError) -> Int
+
     // MARK: Rules versions and reloads
 
     func recordRulesVersion(_ version: RulesVersionRecord) async throws(StoreError)
@@ -261,6 +293,24 @@ public protocol Store: AnyObject, Sendable {
     func recordReloadAttempt(_ attempt: ReloadAttempt) async throws(StoreError)
     /// The latest attempts, newest first.
     func reloadAttempts(limit: Int) async throws(StoreError) -> [ReloadAttempt]
+}
+
+extension Store {
+    /// Claims by queue only (a dialer): `claimTasks(queue:kind:...)` with no kind.
+    public func claimTasks(queue: String, limit: Int, leaseMilliseconds: Int64,
+                           now: Int64) async throws(StoreError) -> [ClaimedTask] {
+        try await claimTasks(queue: queue, kind: nil, limit: limit, leaseMilliseconds: leaseMilliseconds, now: now)
+    }
+}
+
+/// What came of one webhook push of a task.
+public enum DeliveryResult: Sendable, Hashable {
+    /// The receiver acknowledged it: the task is acked.
+    case delivered
+    /// It failed (`error` says how); push again at `retryAt`.
+    case failed(error: String, retryAt: Int64)
+    /// It failed for the last time: the task is dead-lettered.
+    case deadLettered(error: String)
 }
 
 /// The order tasks are claimed in: a smaller rank first.
