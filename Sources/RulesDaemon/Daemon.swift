@@ -58,6 +58,8 @@ public actor Daemon: DaemonAPI {
     var catchUp: CatchUpLimiter
     /// The wake time last reported by `nextWake`, to signal earlier timers.
     var reportedWake: Int64?
+    /// When `rulesd_timers_pending` was last counted.
+    var lastTimerCount: Int64?
 
     // The write gate (see the file comment).
     var gateBusy = false
@@ -125,10 +127,10 @@ public actor Daemon: DaemonAPI {
             catchUp = CatchUpLimiter(cutoff: now, rate: options.catchUpPerSecond)
             timers = DaemonTimerCache(start: now, horizon: options.timerHorizonMilliseconds)
             try await refillTimers(at: now)
-            metrics.timersPending(try await store.pendingTimerCount())
         } catch {
             throw .store(error)
         }
+        await refreshPendingTimers(force: true)
         metrics.reload(succeeded: true)
         started = true
         logger.info("rulesd started", metadata: [

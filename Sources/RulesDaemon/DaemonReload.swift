@@ -51,7 +51,7 @@ extension Daemon {
                                 record: record)
         do {
             try await withWriteGate { () async throws(DaemonError) in
-                do {
+                do throws(StoreError) {
                     try await store.recordRulesVersion(record)
                     try await store.recordReloadAttempt(attempt)
                 } catch {
@@ -93,7 +93,7 @@ extension Daemon {
             }
         }
         metrics.leadsReevaluated(total)
-        if let count = try? await store.pendingTimerCount() { metrics.timersPending(count) }
+        await refreshPendingTimers(force: true)
         return total
     }
 

@@ -43,10 +43,22 @@ extension Daemon {
         }
         if fired > 0 {
             metrics.timersFired(fired)
-            if let count = try? await store.pendingTimerCount() { metrics.timersPending(count) }
+            await refreshPendingTimers(force: false)
         }
         return fired
     }
+
+    /// Sets `rulesd_timers_pending` from the store's count: at start, after
+    /// reloads, and after firings at most every `timerCountInterval` of
+    /// clock time (a count reads the whole timer table).
+    func refreshPendingTimers(force: Bool) async {
+        let now = clock.now()
+        if !force, let last = lastTimerCount, now - last < Self.timerCountInterval { return }
+        lastTimerCount = now
+        if let count = try? await store.pendingTimerCount() { metrics.timersPending(count) }
+    }
+
+    static let timerCountInterval: Int64 = 10_000
 
     /// When `runDue` should next run: the earliest timer held (or when the
     /// catch-up rate allows it), or the next refill from the store; nil

@@ -124,7 +124,6 @@ final class RulesWatcherLoop: @unchecked Sendable {
     // MARK: - The thread
 
     func run() {
-        "rules-watcher".withCString { _ = pthread_setname_np(pthread_self(), $0) }
         defer {
             closeAll()
             finished()

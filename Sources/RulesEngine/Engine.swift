@@ -77,6 +77,8 @@ public struct Engine: Sendable {
     public var program: Program { compiled.program }
     /// Calling hours, business days and holidays.
     public let calendar: CallingCalendar
+    /// What each cadence's plan depends on, fingerprinted (`reevaluate`).
+    let planKeys: CadencePlanKeys
 
     /// `holidays`: the calendar of the playbook's HOLIDAYS file, as
     /// `LoadedPlaybook.load` read it (the engine does no I/O):
@@ -90,6 +92,7 @@ public struct Engine: Sendable {
     public init(compiled: CompiledProgram, holidays: HolidayCalendar = .none) {
         self.compiled = compiled
         calendar = CallingCalendar(program: compiled.program, holidays: holidays)
+        planKeys = CadencePlanKeys(program: compiled.program, calendar: calendar)
     }
 
     /// Holidays of every country only (no per-country calendar).

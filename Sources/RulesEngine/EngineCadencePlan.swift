@@ -40,19 +40,25 @@ extension Step {
     /// nurturing outside every window when `name` is nil).
     private mutating func enterSchedule(_ name: String?) -> CadenceSchedule {
         guard let name, let c = cadence(named: name), let registered = registeredAt() else {
-            return CadenceSchedule(cadence: nil, enteredAt: now, windowEnd: nil)
+            var s = CadenceSchedule(cadence: nil, enteredAt: now, windowEnd: nil)
+            s.planKey = engine.planKeys.key(for: nil)
+            return s
         }
         let end = Instant.add(registered, Instant.times(Self.dayLength, Int64(c.definition.lastDay)))
         explain(c.definition.source, "cadence \(name): planned from \(Format.instant(now)) "
                 + "to the end of its window, \(Format.instant(end))")
-        return CadenceSchedule(cadence: name, enteredAt: now, windowEnd: end)
+        var s = CadenceSchedule(cadence: name, enteredAt: now, windowEnd: end)
+        s.planKey = engine.planKeys.key(for: name)
+        return s
     }
 
     /// The lead leaves `s`: its pending timers are cancelled and the tasks
     /// its cadence issued that are not yet delivered are withdrawn.
-    private mutating func leaveSchedule(_ s: CadenceSchedule) {
+    /// `reason` overrides the status's (a re-evaluation re-plans).
+    mutating func leaveSchedule(_ s: CadenceSchedule, why reason: String? = nil) {
         let why: String
         switch state.status {
+        case _ where reason != nil: why = reason ?? ""
         case .closed: why = "the lead is closed"
         case .converted: why = "the lead converted"
         case .nurturing: why = "the lead left cadence \(s.cadence ?? "")"

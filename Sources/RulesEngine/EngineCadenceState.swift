@@ -44,6 +44,10 @@ public struct CadenceSchedule: Sendable, Hashable, Codable {
     public var nextMessage: Int64?
     /// Due time of the pending `cadence_window` timer.
     public var nextWindow: Int64?
+    /// The fingerprint of the cadence and calendar the plan was made under
+    /// (`Engine.reevaluate` re-plans when the rules in force give another);
+    /// nil in states from before it was kept.
+    public var planKey: UInt64?
 
     public init(cadence: String?, enteredAt: Int64, windowEnd: Int64?) {
         self.cadence = cadence

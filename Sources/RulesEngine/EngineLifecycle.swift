@@ -23,7 +23,7 @@ extension Step {
     }
 
     /// Withdraws the quarantine's pending timer: a closed lead needs none.
-    private mutating func cancelQuarantineTimer() {
+    mutating func cancelQuarantineTimer() {
         guard let q = state.quarantine else { return }
         let id: String
         switch q.phase {

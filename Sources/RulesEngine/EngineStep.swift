@@ -199,7 +199,9 @@ struct Step {
 
     /// Tasks due before this input have been delivered by now: an opt-out can
     /// no longer withdraw them.
-    private mutating func forgetDelivered() {
+    mutating func forgetDelivered() {
+        let now = self.now
+        guard state.pendingTasks.contains(where: { $0.due < now }) else { return }
         state.pendingTasks.removeAll { $0.due < now }
     }
 
@@ -248,7 +250,8 @@ struct Step {
         supersedePendingTierDials(issued)
         let tasks = issued.map(\.task)
         for (draft, task) in issued {
-            state.pendingTasks.append(PendingTask(id: task.id, kind: task.kind, due: task.due, role: draft.role))
+            state.pendingTasks.append(PendingTask(id: task.id, kind: task.kind, due: task.due, role: draft.role,
+                                                 deadline: task.deadline))
             if task.kind == .dial, let queue = task.queue {
                 state.lastDial = DialTarget(queue: queue, priority: task.priority, dialMode: task.dialMode)
             }

@@ -133,11 +133,15 @@ public struct PendingTask: Sendable, Hashable, Codable {
     public var kind: TaskKind
     public var due: Int64
     public var role: Role?
-    public init(id: String, kind: TaskKind, due: Int64, role: Role? = nil) {
+    /// The task's deadline, if any: a tier dial issued again in another
+    /// route by a re-evaluation keeps it.
+    public var deadline: Int64?
+    public init(id: String, kind: TaskKind, due: Int64, role: Role? = nil, deadline: Int64? = nil) {
         self.id = id
         self.kind = kind
         self.due = due
         self.role = role
+        self.deadline = deadline
     }
 }
 

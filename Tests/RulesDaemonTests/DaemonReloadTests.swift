@@ -33,6 +33,7 @@ private func lowerHotThreshold(_ box: DaemonSandbox) throws {
         let daemon = try box.daemon(store: store, clock: clock, metrics: metrics)
         try await daemon.start()
         let version = await daemon.rules().version.hash
+        let good = try box.snapshot()
         try box.edit("tiers.rules") { $0 + "\nTIER broken WHEN lead_scor >= 1: CALL WITHIN 60s\n" }
 
         let outcome = await daemon.reload(.api, by: "ops")
@@ -53,11 +54,19 @@ private func lowerHotThreshold(_ box: DaemonSandbox) throws {
         #expect(try await daemon.lead("L1")?.history.first?.rulesVersion == version)
 
         // A directory that is gone is refused the same way.
-        let gone = try box.daemon(store: store, clock: clock) { $0.rulesDirectory = box.rulesDirectory + "-missing" }
+        let gone = try box.daemon(store: store, clock: clock, snapshot: good) {
+            $0.rulesDirectory = box.rulesDirectory + "-missing"
+        }
         try await gone.start()
         let missing = await gone.reload(.sighup, by: nil)
         #expect(!missing.attempt.succeeded)
         #expect(await gone.rules().version.hash == version)
+
+        // Rules refused at start: start fails with the diagnostics, nothing runs.
+        let refused = try box.daemon(store: store, clock: clock)
+        await #expect(throws: DaemonError.self) { try await refused.start() }
+        #expect(await refused.readiness().ready == false)
+        #expect(await refused.rules().version.hash == (try box.snapshot()).hash)
     }
 
     @Test func anUnchangedSetDoesNothing() async throws {

@@ -54,10 +54,11 @@ final class DaemonSandbox: @unchecked Sendable {
     }
 
     func daemon(store: any Store, clock: VirtualClock, metrics: RecordingMetrics = RecordingMetrics(),
+                snapshot given: RulesSnapshot? = nil,
                 configure: (inout DaemonOptions) -> Void = { _ in }) throws -> Daemon {
         var options = DaemonOptions(rulesDirectory: rulesDirectory)
         configure(&options)
-        return Daemon(store: store, snapshot: try snapshot(), options: options, clock: clock,
+        return Daemon(store: store, snapshot: try given ?? snapshot(), options: options, clock: clock,
                       metrics: DaemonMetrics(factory: metrics), logger: Logger(label: "test"))
     }
 }

@@ -55,7 +55,7 @@ let day: Int64 = 86_400_000
 /// A lead as the tests drive it: every step's result kept, pending tasks
 /// tracked the way a scheduler would.
 struct Driver {
-    let engine: Engine
+    var engine: Engine
     let leadID: String
     var state: LeadState?
     var results: [StepResult] = []
@@ -92,7 +92,7 @@ struct Driver {
 
     /// Timers and cancellations first, then the new tasks (the contract of
     /// `StepResult`); a cancellation reaches tasks not yet due.
-    private mutating func apply(_ r: StepResult, now: Int64) -> StepResult {
+    mutating func apply(_ r: StepResult, now: Int64) -> StepResult {
         for t in r.timers {
             switch t {
             case .set(let firing): pendingTimers.append(firing)
