@@ -262,7 +262,7 @@ struct CrashTests {
                 for event in events { body.append(event.json); body.append(0x0A) }
             }
             do {
-                let answer = try HTTP.request(port: port, "POST", "/v1/events", body: body,
+                let answer = try LoopbackHTTP.request(port: port, "POST", "/v1/events", body: body,
                                               contentType: single ? "application/json" : "application/x-ndjson")
                 guard answer.status == 202, let object = answer.object else {
                     ledger.fail("poster \(stream.poster): POST /v1/events answered \(answer.status): \(answer.text.prefix(400))")
@@ -306,7 +306,7 @@ struct CrashTests {
             let queue = claimQueues.randomElement(using: &rng)!
             let request: [String: Any] = ["queue": queue, "limit": Int.random(in: 1...5, using: &rng), "lease_seconds": 600]
             do {
-                let answer = try HTTP.request(port: port, "POST", "/v1/tasks/claim", body: HTTP.json(request))
+                let answer = try LoopbackHTTP.request(port: port, "POST", "/v1/tasks/claim", body: LoopbackHTTP.json(request))
                 guard answer.status == 200, let tasks = answer.object?["tasks"] as? [[String: Any]] else {
                     ledger.fail("claimant: POST /v1/tasks/claim answered \(answer.status): \(answer.text.prefix(400))")
                     return
@@ -325,7 +325,7 @@ struct CrashTests {
                     continue
                 }
                 for (id, token) in claimed where Int.random(in: 0..<10, using: &rng) < 7 {
-                    let ack = try HTTP.request(port: port, "POST", "/v1/tasks/\(id)/ack", body: HTTP.json(["lease_token": token]))
+                    let ack = try LoopbackHTTP.request(port: port, "POST", "/v1/tasks/\(id)/ack", body: LoopbackHTTP.json(["lease_token": token]))
                     guard ack.status == 200, let status = ack.object?["status"] as? String else {
                         ledger.fail("claimant: POST /v1/tasks/\(id)/ack answered \(ack.status): \(ack.text.prefix(400))")
                         return

@@ -41,7 +41,7 @@ enum CrashEvents {
 
     static func line(id: String, lead: String, type: String, at: Int64, data: [String: Any] = [:]) -> WireEvent {
         let object: [String: Any] = ["id": id, "lead_id": lead, "type": type, "at": Timestamp.format(at), "data": data]
-        return WireEvent(id: id, leadID: lead, type: type, json: HTTP.json(object))
+        return WireEvent(id: id, leadID: lead, type: type, json: LoopbackHTTP.json(object))
     }
 
     /// A capture scoring 45 (demographic 30, source 15): GB, phone, business email, age 38.

@@ -16,7 +16,7 @@ import Darwin
 
 // MARK: - HTTP
 
-struct HTTPResponse: Sendable {
+struct LoopbackResponse: Sendable {
     var status: Int
     var body: Data
 
@@ -25,7 +25,7 @@ struct HTTPResponse: Sendable {
     var text: String { String(decoding: body, as: UTF8.self) }
 }
 
-enum HTTPClientError: Error, CustomStringConvertible {
+enum LoopbackHTTPError: Error, CustomStringConvertible {
     case connect(Int32)
     case send(Int32)
     case receive(Int32)
@@ -43,18 +43,18 @@ enum HTTPClientError: Error, CustomStringConvertible {
     }
 }
 
-enum HTTP {
+enum LoopbackHTTP {
     /// One request to 127.0.0.1:`port`. Throws when no whole response came
     /// back (connection refused or reset, timeout): the request's effect is
     /// then unknown, as it is for any client of a daemon that was killed.
     static func request(port: UInt16, _ method: String, _ path: String, body: Data? = nil,
-                        contentType: String = "application/json", timeout: Double = 20) throws -> HTTPResponse {
+                        contentType: String = "application/json", timeout: Double = 20) throws -> LoopbackResponse {
         #if canImport(Glibc)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
         let fd = socket(AF_INET, SOCK_STREAM, 0)
         #endif
-        guard fd >= 0 else { throw HTTPClientError.connect(errno) }
+        guard fd >= 0 else { throw LoopbackHTTPError.connect(errno) }
         defer { close(fd) }
         var tv = timeval(tv_sec: Int(timeout), tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
@@ -72,7 +72,7 @@ enum HTTP {
                 connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        guard connected == 0 else { throw HTTPClientError.connect(errno) }
+        guard connected == 0 else { throw LoopbackHTTPError.connect(errno) }
 
         var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\nAccept: */*\r\n"
         if let body {
@@ -93,7 +93,7 @@ enum HTTP {
                 #endif
                 if n < 0 {
                     if errno == EINTR { continue }
-                    throw HTTPClientError.send(errno)
+                    throw LoopbackHTTPError.send(errno)
                 }
                 sent += n
             }
@@ -105,24 +105,24 @@ enum HTTP {
             let n = recv(fd, &buffer, buffer.count, 0)
             if n < 0 {
                 if errno == EINTR { continue }
-                throw HTTPClientError.receive(errno)
+                throw LoopbackHTTPError.receive(errno)
             }
             if n == 0 { break }
             received.append(contentsOf: buffer[0..<n])
             if let response = try parse(received) { return response }
         }
         if let response = try parse(received, atEOF: true) { return response }
-        throw HTTPClientError.closedEarly(received: received.count)
+        throw LoopbackHTTPError.closedEarly(received: received.count)
     }
 
     /// A whole response in `data`, or nil when more is needed.
-    private static func parse(_ data: Data, atEOF: Bool = false) throws -> HTTPResponse? {
+    private static func parse(_ data: Data, atEOF: Bool = false) throws -> LoopbackResponse? {
         guard let headEnd = data.range(of: Data("\r\n\r\n".utf8)) else { return nil }
         let head = String(decoding: data[data.startIndex..<headEnd.lowerBound], as: UTF8.self)
         var lines = head.components(separatedBy: "\r\n")
         let statusLine = lines.removeFirst().split(separator: " ")
         guard statusLine.count >= 2, let status = Int(statusLine[1]) else {
-            throw HTTPClientError.malformed("status line \(head.prefix(80))")
+            throw LoopbackHTTPError.malformed("status line \(head.prefix(80))")
         }
         var headers: [String: String] = [:]
         for line in lines {
@@ -132,7 +132,7 @@ enum HTTP {
         let rest = data[headEnd.upperBound...]
         if let length = headers["content-length"].flatMap(Int.init) {
             guard rest.count >= length else { return nil }
-            return HTTPResponse(status: status, body: Data(rest.prefix(length)))
+            return LoopbackResponse(status: status, body: Data(rest.prefix(length)))
         }
         if headers["transfer-encoding"]?.lowercased().contains("chunked") == true {
             var body = Data()
@@ -141,10 +141,10 @@ enum HTTP {
                 guard let lineEnd = rest[index...].range(of: Data("\r\n".utf8)) else { return nil }
                 let sizeText = String(decoding: rest[index..<lineEnd.lowerBound], as: UTF8.self)
                 guard let size = Int(sizeText.split(separator: ";")[0].trimmingCharacters(in: .whitespaces), radix: 16) else {
-                    throw HTTPClientError.malformed("chunk size \(sizeText)")
+                    throw LoopbackHTTPError.malformed("chunk size \(sizeText)")
                 }
                 let start = lineEnd.upperBound
-                if size == 0 { return HTTPResponse(status: status, body: body) }
+                if size == 0 { return LoopbackResponse(status: status, body: body) }
                 guard rest.distance(from: start, to: rest.endIndex) >= size + 2 else { return nil }
                 let end = rest.index(start, offsetBy: size)
                 body.append(rest[start..<end])
@@ -152,7 +152,7 @@ enum HTTP {
             }
         }
         // No length: the body runs to the end of the connection.
-        return atEOF ? HTTPResponse(status: status, body: Data(rest)) : nil
+        return atEOF ? LoopbackResponse(status: status, body: Data(rest)) : nil
     }
 
     static func json(_ object: Any) -> Data {
@@ -245,7 +245,7 @@ final class RulesdProcess: @unchecked Sendable {
                 process.waitUntilExit()
                 throw HarnessError.exitedAtStart(status: process.terminationStatus, log: logTail())
             }
-            if let answer = try? HTTP.request(port: port, "GET", "/readyz", timeout: 2), answer.status == 200 {
+            if let answer = try? LoopbackHTTP.request(port: port, "GET", "/readyz", timeout: 2), answer.status == 200 {
                 return
             }
             usleep(20_000)
@@ -288,8 +288,8 @@ final class RulesdProcess: @unchecked Sendable {
     }
 
     func request(_ method: String, _ path: String, body: Data? = nil,
-                 contentType: String = "application/json", timeout: Double = 20) throws -> HTTPResponse {
-        try HTTP.request(port: port, method, path, body: body, contentType: contentType, timeout: timeout)
+                 contentType: String = "application/json", timeout: Double = 20) throws -> LoopbackResponse {
+        try LoopbackHTTP.request(port: port, method, path, body: body, contentType: contentType, timeout: timeout)
     }
 
     /// A loopback port nobody listens on right now.
@@ -299,7 +299,7 @@ final class RulesdProcess: @unchecked Sendable {
         #else
         let fd = socket(AF_INET, SOCK_STREAM, 0)
         #endif
-        guard fd >= 0 else { throw HTTPClientError.connect(errno) }
+        guard fd >= 0 else { throw LoopbackHTTPError.connect(errno) }
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -312,7 +312,7 @@ final class RulesdProcess: @unchecked Sendable {
                 return getsockname(fd, pointer, &length)
             }
         }
-        guard bound == 0 else { throw HTTPClientError.connect(errno) }
+        guard bound == 0 else { throw LoopbackHTTPError.connect(errno) }
         return UInt16(bigEndian: address.sin_port)
     }
 
