@@ -203,13 +203,54 @@ public actor Daemon: DaemonAPI {
         if gateWaiters.isEmpty { gateBusy = false } else { gateWaiters.removeFirst().resume() }
     }
 
-    /// The lead's latest committed state: the plan's, the cache's, or the store's.
-    func currentLead(_ id: String, plan: DaemonCommitPlan) async throws(StoreError) -> StoredLead? {
+    /// The lead's latest committed state: the plan's, the cache's, or the
+    /// store's (`absent`: ids `preload` found not stored).
+    func currentLead(_ id: String, plan: DaemonCommitPlan, absent: Set<String> = []) async throws(StoreError) -> StoredLead? {
         if let lead = plan.lead(id) { return lead }
         if let lead = cache.lead(id) { return lead }
+        if absent.contains(id) { return nil }
         guard let lead = try await store.loadLead(id) else { return nil }
         cache.insert(lead)
         return lead
+    }
+
+    /// Reads the leads of `ids` the cache lacks, a few readers at once
+    /// (the store serves concurrent reads), into the cache.
+    /// - Returns: the ids not stored at all (new leads).
+    func preload(_ ids: [String]) async throws(StoreError) -> Set<String> {
+        var wanted: [String] = []
+        var seen = Set<String>()
+        for id in ids where seen.insert(id).inserted && cache.lead(id) == nil { wanted.append(id) }
+        if wanted.isEmpty { return [] }
+        let store = self.store
+        let readers = min(4, wanted.count)
+        let chunk = (wanted.count + readers - 1) / readers
+        let found: [(String, StoredLead?)]
+        do {
+            found = try await withThrowingTaskGroup(of: [(String, StoredLead?)].self) { group in
+                for start in stride(from: 0, to: wanted.count, by: chunk) {
+                    let part = Array(wanted[start..<min(start + chunk, wanted.count)])
+                    group.addTask {
+                        var out: [(String, StoredLead?)] = []
+                        out.reserveCapacity(part.count)
+                        for id in part { out.append((id, try await store.loadLead(id))) }
+                        return out
+                    }
+                }
+                var all: [(String, StoredLead?)] = []
+                for try await part in group { all += part }
+                return all
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .io("\(error)")
+        }
+        var absent = Set<String>()
+        for (id, lead) in found {
+            if let lead { cache.insert(lead) } else { absent.insert(id) }
+        }
+        return absent
     }
 
     /// Rebuilds the duplicate index from every stored capture, in store

@@ -85,6 +85,7 @@ extension Daemon {
         do {
             if duplicatesStale { try await rebuildDuplicates() }
             let new = try await store.newEventIDs(among: ids)
+            let absent = try await preload(batches.flatMap { $0.filter { new.contains($0.id) }.map(\.leadID) })
             var seen = Set<String>()
             for batch in batches {
                 var result = IngestResult(accepted: [], duplicates: [])
@@ -95,7 +96,7 @@ extension Daemon {
                     }
                     result.accepted.append(event.id)
                     stored.append(event)
-                    try await step(event, engine: active.engine, plan: &plan)
+                    try await step(event, engine: active.engine, plan: &plan, absent: absent)
                 }
                 results.append(result)
             }
@@ -116,8 +117,9 @@ extension Daemon {
     }
 
     /// One event's step, added to the plan.
-    private func step(_ event: Event, engine: Engine, plan: inout DaemonCommitPlan) async throws(StoreError) {
-        let lead = try await currentLead(event.leadID, plan: plan)
+    private func step(_ event: Event, engine: Engine, plan: inout DaemonCommitPlan,
+                      absent: Set<String>) async throws(StoreError) {
+        let lead = try await currentLead(event.leadID, plan: plan, absent: absent)
         var context = StepContext()
         if event.type == LeadHistory.creation, !(lead?.state.captured ?? false) {
             context.duplicateOf = duplicates.register(capture: event)?.primaryLeadID

@@ -41,10 +41,17 @@ public struct WebhookRetryPolicy: Sendable, Hashable {
     }
 
     /// A delay drawn uniformly from `0...ceiling(afterAttempt:)` (full jitter).
+    ///
+    /// Exactly one 64-bit draw per delay, scaled by a full-width multiply
+    /// (the high word of `draw * (ceiling + 1)`): no rejection loop, so a
+    /// delay always costs one number of the seeded sequence, whatever the
+    /// generator returns; the bias is below (ceiling + 1) / 2^64.
     public func delay<R: RandomNumberGenerator>(afterAttempt attempt: Int, using random: inout R) -> Int64 {
         let top = ceiling(afterAttempt: attempt)
         guard top > 0 else { return 0 }
-        return Int64(UInt64.random(in: 0...UInt64(top), using: &random))
+        let draw = random.next()
+        let span = UInt64(top) + 1   // at most 2^63: no overflow
+        return Int64(span.multipliedFullWidth(by: draw).high)
     }
 
     /// True when the `attempt`-th failure is the last one allowed.

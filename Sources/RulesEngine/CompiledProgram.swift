@@ -62,6 +62,19 @@ public struct CompiledCadence: Sendable {
     public let condition: CompiledCondition?
     public let exitConditions: [CompiledCondition]
     public let triggers: [CompiledTrigger]
+    /// `SequenceProgress.key` of each message sequence, made once: every
+    /// lead's `cadenceSequences` then shares these strings' storage, and a
+    /// step formats none.
+    public let sequenceKeys: [String]
+
+    init(definition: CadenceDefinition, condition: CompiledCondition?, exitConditions: [CompiledCondition],
+         triggers: [CompiledTrigger]) {
+        self.definition = definition
+        self.condition = condition
+        self.exitConditions = exitConditions
+        self.triggers = triggers
+        sequenceKeys = definition.sequences.indices.map { SequenceProgress.key(cadence: definition.name, index: $0) }
+    }
 }
 
 public struct CompiledQuarantine: Sendable {

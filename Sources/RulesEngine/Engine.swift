@@ -106,15 +106,20 @@ public struct Engine: Sendable {
     }
 
     /// Applies one input to a lead. `state` is nil for a lead never seen.
-    public func step(_ state: LeadState?, _ input: Input, context: StepContext = StepContext()) -> StepResult {
+    /// The state is consumed: a driver that hands over its only copy
+    /// (`step(consume state, …)`) spares the step a copy of every buffer.
+    public func step(_ state: consuming LeadState?, _ input: Input, context: StepContext = StepContext()) -> StepResult {
         switch input {
         case .event(let event):
-            var step = Step(engine: self, state: state ?? LeadState(id: event.leadID), now: event.at, explains: context.explains)
+            var step = Step(engine: self, state: (consume state) ?? LeadState(id: event.leadID), now: event.at,
+                            explains: context.explains)
             step.handle(event, context: context)
             return step.finish()
         case .timer(let timer):
-            var step = Step(engine: self, state: state ?? LeadState(id: timer.leadID), now: timer.due, explains: context.explains)
-            if state == nil {
+            let seen = state != nil
+            var step = Step(engine: self, state: (consume state) ?? LeadState(id: timer.leadID), now: timer.due,
+                            explains: context.explains)
+            if !seen {
                 step.explain(nil, "timer '\(timer.purpose)' for a lead never seen: ignored")
                 return step.finish()
             }

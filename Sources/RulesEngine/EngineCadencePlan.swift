@@ -156,7 +156,7 @@ extension Step {
         let sequence = c.definition.sequences[index]
         let channel: ContactChannel = sequence.channel == .sms ? .sms : .email
         guard !state.isBlocked(channel), !sequence.templates.isEmpty else { return nil }
-        let progress = state.cadenceSequences[SequenceProgress.key(cadence: c.definition.name, index: index)]
+        let progress = state.cadenceSequences[c.sequenceKeys[index]]
         if sequence.templates.count > 1, (progress?.sent ?? 0) >= sequence.templates.count { return nil }
         // `EVERY 4d` keeps the wall-clock time of the last message across DST.
         let every = sequence.every ?? CalendarSpan(exact: sequence.everyMilliseconds)
@@ -187,7 +187,7 @@ extension Step {
     private mutating func sendMessage(_ c: CompiledCadence, _ index: Int) {
         let name = c.definition.name
         let sequence = c.definition.sequences[index]
-        let key = SequenceProgress.key(cadence: name, index: index)
+        let key = c.sequenceKeys[index]
         let sent = state.cadenceSequences[key]?.sent ?? 0
         let template = sequence.templates[sent % sequence.templates.count]
         let count = sequence.templates.count

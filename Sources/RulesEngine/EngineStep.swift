@@ -78,7 +78,7 @@ struct Step {
     var reenterForced = false
 
     var compiled: CompiledProgram { engine.compiled }
-    init(engine: Engine, state: LeadState, now: Int64, explains: Bool = true) {
+    init(engine: Engine, state: consuming LeadState, now: Int64, explains: Bool = true) {
         self.engine = engine
         self.state = state
         self.now = now
@@ -239,7 +239,7 @@ struct Step {
 
     /// Steps 5 and 6: guard and time every draft, give it its id, and
     /// return the result.
-    mutating func finish() -> StepResult {
+    consuming func finish() -> StepResult {
         planCadence()
         var issued: [(draft: DraftTask, task: LeadTask)] = []
         for draft in drafts {

@@ -73,7 +73,8 @@ struct Authenticator: Sendable {
             break
         case .scope(let needed):
             guard token.scope == needed || token.scope == .admin else {
-                throw APIError(.forbidden, "token '\(token.name)' has scope \(token.scope.rawValue); this needs \(needed.rawValue) or admin")
+                let allowed = needed == .admin ? "admin" : "\(needed.rawValue) or admin"
+                throw APIError(.forbidden, "token '\(token.name)' has scope \(token.scope.rawValue); this needs \(allowed)")
             }
         }
         return Caller(name: token.name)

@@ -19,13 +19,18 @@ public struct APIServer: Sendable {
     public let limits: RulesdConfig.Limits
     /// What `/metrics` shows: the registry the daemon's metrics are made in.
     public let registry: PrometheusCollectorRegistry
+    /// The latest event time the daemon accepts (now + allowed clock skew):
+    /// later events are rejected line by line, so the rest of their batch
+    /// still goes in. nil: no check here (the daemon's own check stands).
+    public let latestEventTime: (@Sendable () -> Int64)?
 
     public init(daemon: any DaemonAPI, auth: AuthConfig, limits: RulesdConfig.Limits,
-                registry: PrometheusCollectorRegistry) {
+                registry: PrometheusCollectorRegistry, latestEventTime: (@Sendable () -> Int64)? = nil) {
         self.daemon = daemon
         self.auth = auth
         self.limits = limits
         self.registry = registry
+        self.latestEventTime = latestEventTime
     }
 
     /// Most tasks one claim may take.
@@ -82,7 +87,8 @@ public struct APIServer: Sendable {
     func ingest(_ request: Request) async throws -> Response {
         let body = try await self.body(request)
         let program = await daemon.rules().program
-        let batch = try EventBatch.decode(body, program: program, maxEvents: limits.maxBatchEvents)
+        var batch = try EventBatch.decode(body, program: program, maxEvents: limits.maxBatchEvents)
+        if let latestEventTime { batch.rejectFuture(after: latestEventTime()) }
         var result = IngestResult(accepted: [], duplicates: [])
         if !batch.events.isEmpty {
             do {

@@ -38,7 +38,7 @@ extension RulesdConfig {
             path = Self.defaultPath
         }
         if let path {
-            config = try load(path: Self.absolute(path, in: workingDirectory))
+            config = try load(path: Self.absolute(path, in: workingDirectory), naming: path)
             let directory = (Self.absolute(path, in: workingDirectory) as NSString).deletingLastPathComponent
             let defaults = RulesdConfig()
             if config.rules != defaults.rules { config.rules = Self.absolute(config.rules, in: directory) }
@@ -73,6 +73,14 @@ extension RulesdConfig {
         return config
     }
 
+    /// `1h`, `15m`, `90s` or `500ms`: the largest unit that divides it.
+    static func duration(_ ms: Int64) -> String {
+        for (unit, size) in [("d", Int64(86_400_000)), ("h", 3_600_000), ("m", 60_000), ("s", 1000)] where ms % size == 0 && ms > 0 {
+            return "\(ms / size)\(unit)"
+        }
+        return "\(ms)ms"
+    }
+
     static func absolute(_ path: String, in directory: String) -> String {
         path.hasPrefix("/") ? path : (directory as NSString).appendingPathComponent(path)
     }
@@ -98,7 +106,7 @@ extension RulesdConfig {
             "  watch: \(reload.watch)",
             "timers:",
             "  catch_up_per_second: \(timers.catchUpPerSecond)",
-            "  horizon: \(timers.horizonMilliseconds)ms",
+            "  horizon: \(Self.duration(timers.horizonMilliseconds))",
         ]
         if let webhook {
             lines += [

@@ -29,6 +29,8 @@ struct RejectedLine: Sendable, Equatable {
 struct EventBatch: Sendable {
     /// Good events, in body order.
     var events: [Event] = []
+    /// The line of each event.
+    var lines: [Int] = []
     /// Errors, in line order.
     var rejected: [RejectedLine] = []
     /// Warnings (an unknown envelope key); the line was still accepted.
@@ -37,6 +39,26 @@ struct EventBatch: Sendable {
     var repeatedIDs: [String] = []
     /// Errors beyond what is listed.
     var moreRejected = 0
+
+    /// Rejects the events dated after `limit` (a sender's clock far ahead,
+    /// or local time sent as UTC).
+    mutating func rejectFuture(after limit: Int64) {
+        var kept: [Event] = []
+        var keptLines: [Int] = []
+        for (event, line) in zip(events, lines) {
+            if event.at > limit {
+                rejected.append(RejectedLine(line: line, field: "at",
+                                             message: "\(Timestamp.format(event.at)) is later than this server's clock allows "
+                                             + "(\(Timestamp.format(limit))); check the sender's clock and that times are UTC"))
+            } else {
+                kept.append(event)
+                keptLines.append(line)
+            }
+        }
+        rejected.sort { $0.line < $1.line }
+        events = kept
+        lines = keptLines
+    }
 
     /// Reads a body. Throws 413 when it holds more than `maxEvents` events,
     /// 400 when it holds none.
@@ -53,6 +75,7 @@ struct EventBatch: Sendable {
         let log = EventDecoder(program: program).decode(lines, path: "request")
         var batch = EventBatch()
         batch.events = log.events.map(\.event)
+        batch.lines = log.events.map(\.line)
         batch.moreRejected = log.droppedIssues
         for issue in log.issues {
             var message = issue.message

@@ -9,6 +9,7 @@
 
 import Foundation
 import Logging
+import RulesDaemon
 import RulesLanguage
 import Yams
 
@@ -24,6 +25,7 @@ public struct RulesdConfig: Sendable, Equatable {
     public var reload: ReloadConfig = ReloadConfig()
     public var timers: TimersConfig = TimersConfig()
     /// nil when no webhook is configured: tasks are claimed over the API.
+    /// The webhook sink's own type (docs/WEBHOOKS.md).
     public var webhook: WebhookConfig?
     public var log: LogConfig = LogConfig()
 
@@ -54,28 +56,6 @@ public struct RulesdConfig: Sendable, Equatable {
         /// Timers due within this sit in memory; later ones stay in the store.
         public var horizonMilliseconds: Int64 = 3_600_000
         public init() {}
-    }
-
-    /// Push delivery of due tasks to a URL (instead of claims). Keys and
-    /// defaults are those of the webhook sink (docs/WEBHOOKS.md).
-    public struct WebhookConfig: Sendable, Equatable {
-        public var url: String
-        public var timeoutMilliseconds: Int64 = 10_000
-        /// Attempts after which a task is dead-lettered.
-        public var maxAttempts: Int = 10
-        public var backoffInitialMilliseconds: Int64 = 1_000
-        public var backoffMaxMilliseconds: Int64 = 300_000
-        /// Tasks taken from the store per step.
-        public var batch: Int = 100
-        /// POSTs in flight at once.
-        public var concurrency: Int = 4
-        /// Longest idle wait between delivery steps.
-        public var pollMilliseconds: Int64 = 1_000
-        public var bearerToken: String?
-        public var signingSecret: String?
-        public init(url: String) {
-            self.url = url
-        }
     }
 
     public struct LogConfig: Sendable, Equatable {
@@ -162,17 +142,18 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 extension RulesdConfig {
-    /// Reads a config file. Every fault found is returned, not just the first.
-    public static func load(path: String) throws(ConfigErrors) -> RulesdConfig {
+    /// Reads a config file, named `naming` in errors (the path as the user
+    /// gave it). Every fault found is returned, not just the first.
+    public static func load(path: String, naming name: String? = nil) throws(ConfigErrors) -> RulesdConfig {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
             let reason = FileManager.default.fileExists(atPath: path)
                 ? "cannot read the config file (not readable or not UTF-8)" : "no such config file"
-            throw ConfigErrors([ConfigError(source: path, message: reason)])
+            throw ConfigErrors([ConfigError(source: name ?? path, message: reason)])
         }
-        return try parse(text, path: path)
+        return try parse(text, path: name ?? path)
     }
 
     /// Reads config text; `path` names it in errors.
@@ -378,7 +359,7 @@ struct ConfigReader {
             fail(urlNode, "webhook.url: expected an http:// or https:// URL, found \"\(url)\"")
             return
         }
-        var webhook = RulesdConfig.WebhookConfig(url: url)
+        var webhook = WebhookConfig(url: url)
         for (key, v) in pairs {
             let what = "webhook.\(key)"
             switch key {
@@ -394,8 +375,10 @@ struct ConfigReader {
             default: break
             }
         }
-        if webhook.backoffMaxMilliseconds < webhook.backoffInitialMilliseconds {
-            fail(node, "webhook: backoff_max_ms (\(webhook.backoffMaxMilliseconds)) is below backoff_initial_ms (\(webhook.backoffInitialMilliseconds))")
+        // The sink's own checks (relations between keys), at the key's position.
+        for problem in webhook.problems() {
+            let key = problem.key.hasPrefix("webhook.") ? String(problem.key.dropFirst("webhook.".count)) : problem.key
+            fail(pairs.first(where: { $0.0 == key })?.1 ?? node, problem.description)
         }
         config.webhook = webhook
     }

@@ -108,10 +108,12 @@ public struct TimerLoop: Service {
                 }
             }
             await withGracefulShutdownHandler {
-                while !stopping.isSet {
+                // Cancelled (another service failed): stop too, or the
+                // cancelled waits below would return at once, forever.
+                while !stopping.isSet && !Task.isCancelled {
                     let fired = await target.runDue()
                     if fired > 0 { logger.debug("timers fired", metadata: ["count": "\(fired)"]) }
-                    guard !stopping.isSet else { break }
+                    guard !stopping.isSet && !Task.isCancelled else { break }
                     let delay = Self.delay(until: await target.nextWake(), now: now(), fired: fired)
                     await signal.wait(milliseconds: delay)
                 }

@@ -58,6 +58,8 @@ public struct SimulationStatistics: Sendable, Hashable {
     public var peakPending = 0
 
     public var issuedTotal: Int { issued.values.reduce(0, +) }
+
+    public init() {}
 }
 
 /// Runs a playbook's engine over events on a virtual clock.
@@ -208,8 +210,7 @@ public final class Simulation {
         if case .event(let event) = input, event.type == LeadHistory.creation, !(state?.captured ?? false) {
             context.duplicateOf = registerCapture(event)
         }
-        let result = engine.step(state, input, context: context)
-        state = nil
+        let result = engine.step(consume state, input, context: context)
         if keepsHistory {
             leads[n].history.append(ExplanationLine(rule: nil, text: heading(input)))
             leads[n].history += result.explanation
@@ -223,6 +224,17 @@ public final class Simulation {
             }
             schedule(.task(texts.intern(task)), at: task.due, lead: n)
         }
+    }
+
+    /// One campaign split over several simulations, one per core (leads
+    /// partitioned by id; leads never see each other but for duplicates):
+    /// each simulation registers the first capture of every lead the others
+    /// run too, in the stream's order between its own `ingest`s, so that a
+    /// duplicate is linked to the same primary as one simulation would link
+    /// it (first capture wins). Nothing is stepped; the clock does not move.
+    public func registerCapture(elsewhere capture: Event) {
+        guard capture.type == LeadHistory.creation else { return }
+        _ = registerCapture(capture)
     }
 
     /// The primary lead a new capture duplicates, registering its keys.

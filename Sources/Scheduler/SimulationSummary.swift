@@ -51,6 +51,23 @@ public struct SimulationSummary: Sendable {
         speedToLead[state.tier ?? "(no tier)", default: []].append(max(0, issued.issuedAt - captured))
     }
 
+    /// Adds the summary of another shard of the same campaign (disjoint
+    /// leads). Counts, days and speed-to-lead samples add up to what one
+    /// simulation records; the listed breaches are the first of each shard.
+    public mutating func merge(_ other: SimulationSummary) {
+        for (kind, n) in other.byKind { byKind[kind, default: 0] += n }
+        for (day, queues) in other.perDay {
+            for (queue, n) in queues { perDay[day, default: [:]][queue, default: 0] += n }
+        }
+        for (tier, samples) in other.speedToLead { speedToLead[tier, default: []] += samples }
+        breachCount += other.breachCount
+        for (cause, n) in other.breachCauses { breachCauses[cause, default: 0] += n }
+        breaches += other.breaches.prefix(max(0, Self.listedBreaches - breaches.count))
+        firstIssue = [firstIssue, other.firstIssue].compactMap { $0 }.min()
+        lastIssue = [lastIssue, other.lastIssue].compactMap { $0 }.max()
+        dialled.formUnion(other.dialled)
+    }
+
     /// Whether a first dial of the lead was recorded.
     public func wasDialled(_ leadID: String) -> Bool { dialled.contains(leadID) }
 

@@ -16,6 +16,8 @@
 // serialised. History is off.
 
 import ArgumentParser
+import Dispatch
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -50,11 +52,21 @@ extension RulesBench {
         @Option(help: "Playbook directory.")
         var playbook = "rules/"
 
+        @Option(help: "Simulations run side by side, one per core; leads are split between them by id.")
+        var shards = 2
+
+        @Flag(help: "After the play-out, re-evaluate every lead under the same rules (a reload that changed nothing) and time it.")
+        var reevaluate = false
+
+        @Option(help: "With --reevaluate, re-evaluate every lead under this playbook too (a reload that changed the rules).")
+        var reevaluateRules: String?
+
         /// Monday 2026-03-02T00:00:00Z.
         static let start: Int64 = 1_772_409_600_000
 
         func validate() throws {
             guard leads > 0 else { throw ValidationError("--leads must be at least 1") }
+            guard (1...64).contains(shards) else { throw ValidationError("--shards must be 1 to 64") }
             guard captureDays > 0, days >= captureDays else {
                 throw ValidationError("--capture-days must be at least 1 and at most --days")
             }
@@ -67,49 +79,146 @@ extension RulesBench {
                 throw ExitCode.failure
             }
             let engine = Engine(compiled: CompiledProgram(program: program), holidays: loaded.holidays)
+            print("rules-bench simulate: \(leads) leads captured over \(captureDays) days, \(days) days simulated, "
+                  + "\(playbook), default outcome model, seed \(seed), \(shards) shard\(shards == 1 ? "" : "s")")
+            let clock = ContinuousClock()
+            let begin = clock.now
+            let results = ShardResults(count: shards)
+            let shards = self.shards
+            DispatchQueue.concurrentPerform(iterations: shards) { shard in
+                results.set(shard, runShard(shard, of: shards, engine: engine, program: program, clock: clock))
+            }
+            let finished = clock.now
+            var shardResults: [ShardResult] = []
+            for result in results.all {
+                switch result {
+                case .success(let r)?: shardResults.append(r)
+                case .failure(let error)?: throw error
+                case nil: throw ValidationError("a shard did not finish")
+                }
+            }
+            report(shardResults, wall: begin.duration(to: finished))
+            if reevaluate { try reevaluateAll(shardResults, engine: engine) }
+        }
+
+        /// Every lead's final state re-evaluated at the end of the run, as
+        /// `rulesd` does after a reload: under the same rules (nothing may
+        /// change) and, with `--reevaluate-rules`, under other rules.
+        private func reevaluateAll(_ shards: [ShardResult], engine: Engine) throws {
+            var states: [LeadState] = []
+            for shard in shards { shard.simulation.forEachLead { states.append($0) } }
+            var engines = [("same rules", engine)]
+            if let dir = reevaluateRules {
+                let loaded = try LoadedPlaybook.load(directory: dir)
+                guard let program = loaded.program else {
+                    print(DiagnosticRenderer(maxDiagnostics: 5).render(loaded.diagnostics, dropped: loaded.dropped))
+                    throw ExitCode.failure
+                }
+                engines.append((dir, Engine(compiled: CompiledProgram(program: program), holidays: loaded.holidays)))
+            }
+            let now = Self.start + Int64(days) * 86_400_000
+            for (name, e) in engines {
+                let (user0, system0) = Self.cpuSeconds()
+                let clock = ContinuousClock()
+                let begin = clock.now
+                var changed = 0, tasks = 0, timers = 0
+                for state in states {
+                    let r = e.reevaluate(state, at: now, context: StepContext(explains: false))
+                    if !r.tasks.isEmpty || !r.timers.isEmpty { changed += 1 }
+                    tasks += r.tasks.count
+                    timers += r.timers.count
+                }
+                let wall = begin.duration(to: clock.now).seconds
+                let (user1, system1) = Self.cpuSeconds()
+                let cpu = user1 + system1 - user0 - system0
+                print("  reevaluate (\(name)): \(states.count) leads in \(fixed(wall, 2)) s wall, "
+                      + "\(fixed(cpu * 1e6 / Double(max(1, states.count)), 2)) µs of CPU per lead (one thread); "
+                      + "\(changed) leads changed: \(tasks) tasks, \(timers) timer requests")
+            }
+        }
+
+        /// What one shard of the campaign gives back.
+        struct ShardResult {
+            var simulation: Simulation
+            var summary: SimulationSummary
+            var fed: Int
+            var ingest: Duration
+            var playOut: Duration
+        }
+
+        /// The shard a lead belongs to: its id hashed (FNV-1a, stable).
+        static func shard(of leadID: String, among shards: Int) -> Int {
+            Int(FNV1a.hash([leadID]) % UInt64(shards))
+        }
+
+        /// Plays the leads of one shard: every shard reads the whole stream
+        /// (cheap next to the engine), steps its own leads and registers the
+        /// others' captures, so duplicates across shards are linked as in one
+        /// simulation (`Simulation.registerCapture(elsewhere:)`).
+        private func runShard(_ shard: Int, of shards: Int, engine: Engine, program: Program,
+                              clock: ContinuousClock) -> Result<ShardResult, any Error> {
             let simulation = Simulation(engine: engine, start: Self.start, outcomes: .standard, seed: seed)
             simulation.keepsHistory = false
             var summary = SimulationSummary()
             simulation.onIssue = { [unowned simulation] issued in summary.record(issued, in: simulation) }
-            print("rules-bench simulate: \(leads) leads captured over \(captureDays) days, \(days) days simulated, "
-                  + "\(playbook), default outcome model, seed \(seed)")
-
-            let clock = ContinuousClock()
             let begin = clock.now
             var stream = CampaignStream(program: program, seed: seed, leads: leads, start: Self.start,
                                         span: Int64(captureDays) * 86_400_000)
             var fed = 0
-            while let event = stream.next() {
-                try simulation.ingest(event)
-                fed += 1
+            do {
+                while let event = stream.next() {
+                    if shards == 1 || Self.shard(of: event.leadID, among: shards) == shard {
+                        try simulation.ingest(event)
+                        fed += 1
+                    } else {
+                        simulation.registerCapture(elsewhere: event)
+                    }
+                }
+            } catch {
+                return .failure(error)
             }
             let ingested = clock.now
-            let end = Self.start + Int64(days) * 86_400_000
-            simulation.run(until: end)
-            let finished = clock.now
-            report(simulation, summary, fed: fed, ingest: begin.duration(to: ingested),
-                   playOut: ingested.duration(to: finished))
+            simulation.run(until: Self.start + Int64(days) * 86_400_000)
+            return .success(ShardResult(simulation: simulation, summary: summary, fed: fed,
+                                        ingest: begin.duration(to: ingested), playOut: ingested.duration(to: clock.now)))
         }
 
-        private func report(_ simulation: Simulation, _ summary: SimulationSummary, fed: Int, ingest: Duration,
-                            playOut: Duration) {
-            let s = simulation.statistics
-            let wall = ingest + playOut
+        private func report(_ shards: [ShardResult], wall: Duration) {
+            var s = SimulationStatistics()
+            var summary = SimulationSummary()
+            var fed = 0, pending = 0, leadCount = 0, faults = 0
+            for shard in shards {
+                let t = shard.simulation.statistics
+                s.events += t.events
+                s.generatedEvents += t.generatedEvents
+                s.timersFired += t.timersFired
+                for (kind, n) in t.issued { s.issued[kind, default: 0] += n }
+                s.withdrawn += t.withdrawn
+                s.replaced += t.replaced
+                s.peakPending += t.peakPending
+                summary.merge(shard.summary)
+                fed += shard.fed
+                pending += shard.simulation.pendingCount
+                leadCount += shard.simulation.leadCount
+                faults += shard.simulation.faults.count
+            }
             let steps = fed + s.generatedEvents + s.timersFired
             print("  events: \(fed) from the stream, \(s.generatedEvents) from the outcome model; "
                   + "\(s.timersFired) timers fired; \(steps) engine steps")
             let kinds = TaskKind.allCases.map { "\($0.rawValue) \(s.issued[$0] ?? 0)" }.joined(separator: ", ")
             print("  tasks issued: \(s.issuedTotal) (\(kinds)); \(s.withdrawn) withdrawn, \(s.replaced) replaced, "
-                  + "\(simulation.pendingCount) pending at the end, at most \(s.peakPending) pending at once")
-            print("  SLA breaches: \(summary.breachCount); faults: \(simulation.faults.count)")
-            print("  wall: \(fixed(wall.seconds, 1)) s (capture phase \(fixed(ingest.seconds, 1)) s, "
-                  + "play-out \(fixed(playOut.seconds, 1)) s); \(humanRate(Double(steps) / wall.seconds))steps/s")
+                  + "\(pending) pending at the end, at most \(s.peakPending) pending at once"
+                  + (shards.count > 1 ? " (sum of the shards' peaks)" : ""))
+            print("  SLA breaches: \(summary.breachCount); faults: \(faults)")
+            let phases = shards.map { "capture \(fixed($0.ingest.seconds, 1)) s + play-out \(fixed($0.playOut.seconds, 1)) s" }
+            print("  wall: \(fixed(wall.seconds, 1)) s (\(phases.joined(separator: "; "))); "
+                  + "\(humanRate(Double(steps) / wall.seconds))steps/s")
             let (user, system) = Self.cpuSeconds()
             print("  cpu: \(fixed(user + system, 1)) s (user \(fixed(user, 1)) s, system \(fixed(system, 1)) s) "
                   + "for \(fixed(wall.seconds, 1)) s wall; \(fixed((user + system) * 1e6 / Double(steps), 1)) µs of CPU per step")
             let peak = Self.peakResidentBytes()
             print("  peak memory (ru_maxrss): \(fixed(peak / 1024 / 1024, 0)) MB, "
-                  + "\(fixed(peak / Double(simulation.leadCount), 0)) bytes per lead")
+                  + "\(fixed(peak / Double(leadCount), 0)) bytes per lead")
             let seconds = wall.seconds * 1_000_000 / Double(leads)
             let bytes = peak * 1_000_000 / Double(leads)
             print("target: 1M leads in < \(fixed(Self.targetSeconds, 0)) s and < 2 GB → "
@@ -213,5 +322,27 @@ struct CampaignStream {
         case "opt_out": ["channel": .string(random.pick(["phone", "email", "sms", "all"]))]
         default: [:]
         }
+    }
+}
+
+/// The shards' results, each written once by its own thread.
+final class ShardResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [Result<RulesBench.Simulate.ShardResult, any Error>?]
+
+    init(count: Int) {
+        results = Array(repeating: nil, count: count)
+    }
+
+    func set(_ shard: Int, _ result: Result<RulesBench.Simulate.ShardResult, any Error>) {
+        lock.lock()
+        results[shard] = result
+        lock.unlock()
+    }
+
+    var all: [Result<RulesBench.Simulate.ShardResult, any Error>?] {
+        lock.lock()
+        defer { lock.unlock() }
+        return results
     }
 }

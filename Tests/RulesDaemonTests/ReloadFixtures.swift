@@ -189,26 +189,21 @@ struct ScratchError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// The bursts a watcher has signalled, awaited with a deadline.
-actor BurstLog {
-    private(set) var count = 0
+/// Things that arrive from another task (a watcher's bursts, a reload
+/// loop's outcomes), awaited with a deadline.
+actor ArrivalLog<Element: Sendable> {
+    private(set) var elements: [Element] = []
     private(set) var ended = false
     private var waiters: [UUID: (atLeast: Int, continuation: CheckedContinuation<Bool, Never>)] = [:]
 
-    /// Starts consuming `watcher.changes`.
-    nonisolated func consume(_ watcher: RulesWatcher) -> Task<Void, Never> {
-        Task {
-            for await _ in watcher.changes { await self.record() }
-            await self.end()
-        }
+    var count: Int { elements.count }
+
+    func record(_ element: Element) {
+        elements.append(element)
+        resume { elements.count >= $0 }
     }
 
-    private func record() {
-        count += 1
-        resume { count >= $0 }
-    }
-
-    private func end() {
+    func end() {
         ended = true
         resume { _ in true }
     }
@@ -216,24 +211,24 @@ actor BurstLog {
     private func resume(where ready: (Int) -> Bool) {
         for (id, waiter) in waiters where ready(waiter.atLeast) {
             waiters[id] = nil
-            waiter.continuation.resume(returning: count >= waiter.atLeast)
+            waiter.continuation.resume(returning: elements.count >= waiter.atLeast)
         }
     }
 
-    /// True once `atLeast` bursts were seen; false when the deadline passed or the stream ended first.
+    /// True once `atLeast` elements arrived; false when the deadline passed or the source ended first.
     func wait(for atLeast: Int, timeout: Duration = .seconds(20)) async -> Bool {
-        if count >= atLeast { return true }
+        if elements.count >= atLeast { return true }
         if ended { return false }
         let id = UUID()
         let timer = Task {
             try? await Task.sleep(for: timeout)
             self.timeOut(id)
         }
-        let seen = await withCheckedContinuation { continuation in
+        let arrived = await withCheckedContinuation { continuation in
             waiters[id] = (atLeast, continuation)
         }
         timer.cancel()
-        return seen
+        return arrived
     }
 
     private func timeOut(_ id: UUID) {
@@ -241,10 +236,23 @@ actor BurstLog {
         waiter.continuation.resume(returning: false)
     }
 
-    /// True once the stream has ended, false when the deadline passed first.
+    /// True once the source has ended, false when the deadline passed first.
     func waitForEnd(timeout: Duration = .seconds(20)) async -> Bool {
         _ = await wait(for: Int.max, timeout: timeout)
         return ended
+    }
+}
+
+/// The bursts a watcher has signalled.
+typealias BurstLog = ArrivalLog<Void>
+
+extension ArrivalLog where Element == Void {
+    /// Starts consuming `watcher.changes`.
+    nonisolated func consume(_ watcher: RulesWatcher) -> Task<Void, Never> {
+        Task {
+            for await _ in watcher.changes { await self.record(()) }
+            await self.end()
+        }
     }
 }
 

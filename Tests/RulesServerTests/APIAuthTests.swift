@@ -54,7 +54,9 @@ private func securedHarness(_ daemon: ScriptedDaemon) -> APIHarness {
             #expect(try await api.post("/v1/tasks/claim", claimBody, token: ingest).status == .forbidden)
             #expect(try await api.post("/v1/tasks/T1/ack", #"{"lease_token":"x"}"#, token: ingest).status == .forbidden)
             #expect(try await api.post("/v1/tasks/T1/release", #"{"lease_token":"x"}"#, token: ingest).status == .forbidden)
-            #expect(try await api.post("/-/reload", token: dialer).status == .forbidden)
+            let dialerReload = try await api.post("/-/reload", token: dialer)
+            #expect(dialerReload.status == .forbidden)
+            #expect(dialerReload.string("error.message") == "token 'floor-1' has scope dialer; this needs admin")
             #expect(try await api.post("/-/reload", token: ingest).status == .forbidden)
         }
         #expect(await daemon.ingested.map(\.id) == ["e1"])

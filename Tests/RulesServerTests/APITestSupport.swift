@@ -163,13 +163,14 @@ struct APIHarness {
     var auth = AuthConfig()
     var limits = RulesdConfig.Limits()
     var registry = PrometheusCollectorRegistry()
+    var latestEventTime: (@Sendable () -> Int64)?
 
     init(daemon: any DaemonAPI) {
         self.daemon = daemon
     }
 
     var server: APIServer {
-        APIServer(daemon: daemon, auth: auth, limits: limits, registry: registry)
+        APIServer(daemon: daemon, auth: auth, limits: limits, registry: registry, latestEventTime: latestEventTime)
     }
 
     /// Runs `body` with a client of a fresh application.

@@ -59,6 +59,25 @@ extension Date {
         #expect(target.count == 3)
     }
 
+    /// The HTTP server failing to bind cancels the group: the loop must end.
+    @Test func theLoopEndsWhenTheGroupIsCancelled() async throws {
+        struct BindFailure: Error {}
+        struct FailingServer: Service {
+            let started: CountingTarget
+            func run() async throws {
+                var runs = started.runs.makeAsyncIterator()
+                _ = await runs.next()
+                throw BindFailure()
+            }
+        }
+        let target = CountingTarget()
+        let loop = TimerLoop(target: target, now: { Date.now.millisecondsSince1970 }, logger: Logger(label: "test"))
+        let group = ServiceGroup(configuration: .init(services: [loop, FailingServer(started: target)],
+                                                      logger: Logger(label: "test")))
+        await #expect(throws: BindFailure.self) { try await group.run() }
+        #expect(target.count == 1)
+    }
+
     @Test func aPokeWithNobodyWaitingIsRemembered() async {
         let signal = WakeSignal()
         signal.poke()

@@ -3,6 +3,7 @@
 
 import Foundation
 import Logging
+import RulesDaemon
 import Testing
 @testable import RulesServer
 
@@ -73,6 +74,10 @@ private func errors(_ yaml: String) -> [ConfigError] {
           backoff_initial_ms: 500
           backoff_max_ms: 60000
           batch: 20
+          concurrency: 2
+          poll_ms: 250
+          bearer_token: crm-secret
+          signing_secret: hmac-key
         log:
           level: debug
           format: json
@@ -93,12 +98,16 @@ private func errors(_ yaml: String) -> [ConfigError] {
         #expect(config.reload.watch == false)
         #expect(config.timers.catchUpPerSecond == 200)
         #expect(config.timers.horizonMilliseconds == 900_000)
-        var webhook = RulesdConfig.WebhookConfig(url: "https://crm.example.com/hooks/tasks")
+        var webhook = WebhookConfig(url: "https://crm.example.com/hooks/tasks")
         webhook.timeoutMilliseconds = 2000
         webhook.maxAttempts = 5
         webhook.backoffInitialMilliseconds = 500
         webhook.backoffMaxMilliseconds = 60000
         webhook.batch = 20
+        webhook.concurrency = 2
+        webhook.pollMilliseconds = 250
+        webhook.bearerToken = "crm-secret"
+        webhook.signingSecret = "hmac-key"
         #expect(config.webhook == webhook)
         #expect(config.log.level == .debug)
         #expect(config.log.format == .json)
@@ -144,7 +153,8 @@ private func errors(_ yaml: String) -> [ConfigError] {
         ("webhook:\n  timeout_ms: 5\n", "rulesd.yaml:2:3: error: webhook: 'url' is required (or remove the webhook section)"),
         ("webhook:\n  url: ftp://example.com/x\n", "rulesd.yaml:2:8: error: webhook.url: expected an http:// or https:// URL, found \"ftp://example.com/x\""),
         ("webhook:\n  url: http://h/x\n  backoff_initial_ms: 10\n  backoff_max_ms: 5\n",
-         "rulesd.yaml:2:3: error: webhook: backoff_max_ms (5) is below backoff_initial_ms (10)"),
+         "rulesd.yaml:4:19: error: webhook.backoff_max_ms: must be at least backoff_initial_ms (10), found 5"),
+        ("webhook:\n  url: http://h/x\n  concurrency: 100\n", "rulesd.yaml:3:16: error: webhook.concurrency: must be at most 64, found 100"),
         ("log:\n  level: infp\n", "rulesd.yaml:2:10: error: log.level: unknown value \"infp\"; expected one of trace, debug, info, notice, warning, error, critical\n  note: did you mean 'info'?"),
         ("log:\n  format: jsn\n", "rulesd.yaml:2:11: error: log.format: unknown value \"jsn\"; expected one of text, json\n  note: did you mean 'json'?"),
         ("db: x\ndb: y\n", "rulesd.yaml:2:1: error: key 'db' given twice"),
@@ -253,7 +263,7 @@ private func errors(_ yaml: String) -> [ConfigError] {
         #expect {
             try RulesdConfig.resolve(configPath: "nope.yaml", overrides: ConfigOverrides(), workingDirectory: dir.path)
         } throws: { error in
-            (error as? ConfigErrors)?.description == "\(dir.path)/nope.yaml: error: no such config file"
+            (error as? ConfigErrors)?.description == "nope.yaml: error: no such config file"
         }
     }
 
@@ -275,6 +285,9 @@ private func errors(_ yaml: String) -> [ConfigError] {
         #expect(config.summary.contains("admin: [admin-1 (token hidden)]"))
         #expect(!config.summary.contains("admin-token-0123456789"))
         #expect(config.summary.contains("listen: \"127.0.0.1:8080\""))
+        #expect(config.summary.contains("horizon: 1h"))
+        #expect(RulesdConfig.duration(90_000) == "90s")
+        #expect(RulesdConfig.duration(1_500) == "1500ms")
     }
 
     @Test func logLinesInBothFormats() {

@@ -30,7 +30,7 @@ struct WebhookSinkTests {
             #expect(first.failed.isEmpty && first.deadLettered.isEmpty)
 
             let requests = await receiver.received
-            #expect(requests.map(\.idempotencyKey).sorted() == ["t1", "t2"])
+            #expect(requests.compactMap(\.idempotencyKey).sorted() == ["t1", "t2"])
             for request in requests {
                 #expect(request.authorization == "Bearer crm-token")
                 #expect(request.contentType == "application/json")
@@ -49,8 +49,10 @@ struct WebhookSinkTests {
             #expect(t1["deadline"] == .string("2026-03-23T10:01:00Z"))
 
             // Delivered means acked: never sent again, not claimable.
-            #expect(try await fixture.store.task(id: "t1")?.state == .acked)
-            #expect(try await fixture.store.task(id: "t2")?.state == .acked)
+            let t1State = try await fixture.store.task(id: "t1")?.state
+            #expect(t1State == .acked)
+            let t2State = try await fixture.store.task(id: "t2")?.state
+            #expect(t2State == .acked)
             let again = await sink.deliverDue()
             #expect(again.fetched == 0 && again.delivered.isEmpty)
             let claimed = try await fixture.store.claimTasks(queue: "hot_leads", limit: 10, leaseMilliseconds: 60_000,
@@ -111,7 +113,8 @@ struct WebhookSinkTests {
 
             let last = await sink.deliverDue()
             #expect(last.delivered == ["t1"])
-            #expect(try await fixture.store.task(id: "t1")?.state == .acked)
+            let finalState = try await fixture.store.task(id: "t1")?.state
+            #expect(finalState == .acked)
             let attempts = try await receiver.requests(forKey: "t1").map { try $0.members()["delivery_attempt"] }
             #expect(attempts == [.number(1), .number(2), .number(3), .number(4)])
             #expect(fixture.metrics.deliveries("failed") == 3)
@@ -168,7 +171,8 @@ struct WebhookSinkTests {
             let newest = try await fixture.store.deadLetters(limit: 10)
             #expect(newest.map(\.task.id).first == "t9")
             #expect(newest.count == 3)
-            #expect(try await fixture.store.deadLetters(limit: 1).map(\.task.id) == ["t9"])
+            let newestOnly = try await fixture.store.deadLetters(limit: 1).map(\.task.id)
+            #expect(newestOnly == ["t9"])
         }
     }
 
@@ -187,7 +191,8 @@ struct WebhookSinkTests {
             #expect(report.deadLettered.first?.error.hasPrefix("HTTP 422: queue hot_leads unknown") == true)
             // A 404 is a wrong URL an operator can fix: retried.
             #expect(report.failed.map(\.taskID) == ["t2"])
-            #expect(try await fixture.store.deadLetters(limit: 10).map(\.task.id) == ["t1"])
+            let letters = try await fixture.store.deadLetters(limit: 10).map(\.task.id)
+            #expect(letters == ["t1"])
         }
     }
 
@@ -202,7 +207,8 @@ struct WebhookSinkTests {
             let report = await sink.deliverDue()
             let failure = try #require(report.failed.first)
             #expect(failure.error == "no answer within 300 ms")
-            #expect(try await fixture.store.task(id: "t1")?.state == .pending)
+            let stateAfterTimeout = try await fixture.store.task(id: "t1")?.state
+            #expect(stateAfterTimeout == .pending)
 
             fixture.clock.advance(to: failure.retryAt)
             let retry = await sink.deliverDue()
@@ -235,11 +241,12 @@ struct WebhookSinkTests {
                                   WebhookFixture.dial("acked", lead: "L2", queue: "warm_leads"),
                                   WebhookFixture.dial("leased", lead: "L3", queue: "cold_leads"),
                                   WebhookFixture.dial("open", lead: "L4")])
-        try await fixture.store.cancelTask(id: "cancelled", reason: "opt-out")
+        _ = try await fixture.store.cancelTask(id: "cancelled", reason: "opt-out")
         let now = fixture.clock.now()
         let acked = try await fixture.store.claimTasks(queue: "warm_leads", limit: 1, leaseMilliseconds: 60_000, now: now)
         let token = try #require(acked.first?.leaseToken)
-        #expect(try await fixture.store.ackTask(id: "acked", leaseToken: token, now: now) == .done)
+        let ack = try await fixture.store.ackTask(id: "acked", leaseToken: token, now: now)
+        #expect(ack == .done)
         let leased = try await fixture.store.claimTasks(queue: "cold_leads", limit: 1, leaseMilliseconds: 60_000, now: now)
         #expect(leased.map(\.task.id) == ["leased"])
         try await withReceiver(receiver) { url in
@@ -247,8 +254,10 @@ struct WebhookSinkTests {
             let report = await sink.deliverDue()
             #expect(report.delivered == ["open"])
             #expect(await receiver.received.map(\.idempotencyKey) == ["open"])
-            #expect(try await fixture.store.task(id: "cancelled")?.state == .cancelled)
-            #expect(try await fixture.store.task(id: "acked")?.state == .acked)
+            let cancelledState = try await fixture.store.task(id: "cancelled")?.state
+            #expect(cancelledState == .cancelled)
+            let ackedState = try await fixture.store.task(id: "acked")?.state
+            #expect(ackedState == .acked)
         }
     }
 
@@ -263,7 +272,8 @@ struct WebhookSinkTests {
             async let step = sink.deliverDue()
             await receiver.waitForRequests(1)
             // An opt-out withdraws the task while the receiver holds the request.
-            #expect(try await fixture.store.cancelTask(id: "t1", reason: "opt-out"))
+            let withdrawn = try await fixture.store.cancelTask(id: "t1", reason: "opt-out")
+            #expect(withdrawn)
             await receiver.releaseAll()
             let report = await step
             #expect(report.superseded == ["t1"])
@@ -305,7 +315,7 @@ struct WebhookSinkTests {
         // Real time here: the service waits on the system clock.
         let clock = SystemClock()
         let due = clock.now() - 1_000
-        try await fixture.store.insertTasks([LeadTask(id: "s1", leadID: "L1", kind: .email, template: "welcome",
+        _ = try await fixture.store.insertTasks([LeadTask(id: "s1", leadID: "L1", kind: .email, template: "welcome",
                                                       due: due, rule: "onboarding.rules:3", reason: "welcome email")],
                                             rulesVersion: WebhookFixture.rulesVersion, createdAt: due)
         try await withReceiver(receiver) { url in
@@ -320,7 +330,7 @@ struct WebhookSinkTests {
                 tasks.addTask { try await group.run() }
                 await receiver.waitForRequests(1)
                 // A task that comes due later is picked up by a wake-up or the poll.
-                try await fixture.store.insertTasks([LeadTask(id: "s2", leadID: "L2", kind: .sms, template: "book_callback",
+                _ = try await fixture.store.insertTasks([LeadTask(id: "s2", leadID: "L2", kind: .sms, template: "book_callback",
                                                               due: clock.now(), rule: "dispositions.rules:8",
                                                               reason: "disposition V01")],
                                                     rulesVersion: WebhookFixture.rulesVersion, createdAt: clock.now())
@@ -331,8 +341,10 @@ struct WebhookSinkTests {
             }
             #expect(await receiver.received.map(\.idempotencyKey) == ["s1", "s2"])
             // The step under way at shutdown finished and recorded its outcome.
-            #expect(try await fixture.store.task(id: "s1")?.state == .acked)
-            #expect(try await fixture.store.task(id: "s2")?.state == .acked)
+            let s1State = try await fixture.store.task(id: "s1")?.state
+            #expect(s1State == .acked)
+            let s2State = try await fixture.store.task(id: "s2")?.state
+            #expect(s2State == .acked)
         }
     }
 }
