@@ -4,6 +4,7 @@
 // the operations run in order through SQLiteWrites, and any error rolls the
 // whole transaction back, the events included.
 
+import Foundation
 import GRDB
 import RulesEngine
 
@@ -19,24 +20,49 @@ extension SQLiteStore {
         case appendHistory(HistoryRow)
     }
 
+    private static func prepare(_ operation: StoreOperation, now: Int64) throws(StoreError) -> Prepared {
+        switch operation {
+        case .saveLead(let lead): return .saveLead(try LeadRow(lead))
+        case .setTimer(let timer): return .setTimer(TimerRow(timer))
+        case .cancelTimer(let id): return .cancelTimer(id)
+        case .insertTasks(let tasks, let rulesVersion):
+            return .insertTasks(tasks.map { TaskRow($0, rulesVersion: rulesVersion, createdAt: now) })
+        case .cancelTask(let id, let reason): return .cancelTask(id: id, reason: reason)
+        case .cancelTasks(let leadID, let kinds, let reason): return .cancelTasks(leadID: leadID, kinds: kinds, reason: reason)
+        case .appendHistory(let leadID, let entry): return .appendHistory(HistoryRow(leadID: leadID, entry))
+        }
+    }
+
+    /// Below this many operations a commit encodes on the caller's thread.
+    static let parallelPreparation = 256
+
+    /// Encodes the operations, a large group on every core: a group commit of a
+    /// thousand steps spends most of its CPU encoding lead states, and the
+    /// single SQLite writer should not wait for one core to do it all.
+    private static func prepare(_ operations: [StoreOperation], now: Int64) throws(StoreError) -> [Prepared] {
+        let cores = min(ProcessInfo.processInfo.activeProcessorCount, 8)
+        guard operations.count >= parallelPreparation, cores > 1 else {
+            return try operations.map { operation throws(StoreError) in try prepare(operation, now: now) }
+        }
+        // One slot per part, each written by exactly one iteration.
+        let slots = Slots<Result<[Prepared], StoreError>>(count: cores, initial: .success([]))
+        defer { slots.free() }
+        DispatchQueue.concurrentPerform(iterations: cores) { part in
+            let range = (operations.count * part / cores)..<(operations.count * (part + 1) / cores)
+            slots.base[part] = Result { () throws(StoreError) in
+                try operations[range].map { operation throws(StoreError) in try prepare(operation, now: now) }
+            }
+        }
+        var prepared: [Prepared] = []
+        prepared.reserveCapacity(operations.count)
+        for part in 0..<cores { prepared += try slots.base[part].get() }
+        return prepared
+    }
+
     public func commit(events: [Event], receivedAt: Int64, operations: [StoreOperation],
                        now: Int64) async throws(StoreError) -> CommitResult {
         let eventRows = try events.map { event throws(StoreError) in try EventRow(event, receivedAt: receivedAt) }
-        var prepared: [Prepared] = []
-        prepared.reserveCapacity(operations.count)
-        for operation in operations {
-            switch operation {
-            case .saveLead(let lead): prepared.append(.saveLead(try LeadRow(lead)))
-            case .setTimer(let timer): prepared.append(.setTimer(TimerRow(timer)))
-            case .cancelTimer(let id): prepared.append(.cancelTimer(id))
-            case .insertTasks(let tasks, let rulesVersion):
-                prepared.append(.insertTasks(tasks.map { TaskRow($0, rulesVersion: rulesVersion, createdAt: now) }))
-            case .cancelTask(let id, let reason): prepared.append(.cancelTask(id: id, reason: reason))
-            case .cancelTasks(let leadID, let kinds, let reason):
-                prepared.append(.cancelTasks(leadID: leadID, kinds: kinds, reason: reason))
-            case .appendHistory(let leadID, let entry): prepared.append(.appendHistory(try HistoryRow(leadID: leadID, entry)))
-            }
-        }
+        let prepared = try Self.prepare(operations, now: now)
         if eventRows.isEmpty && prepared.isEmpty { return CommitResult() }
         let operationsToRun = prepared
         return try await write { db in
@@ -85,5 +111,24 @@ extension SQLiteStore {
                                     arguments: [leadID, limit])
         }
         return try rows.reversed().map { row throws(StoreError) in try row.entry() }
+    }
+}
+
+/// Result slots shared by the iterations of a concurrentPerform; safe
+/// because each iteration writes only its own slot and the caller reads
+/// them after all have finished.
+private struct Slots<T>: @unchecked Sendable {
+    let base: UnsafeMutablePointer<T>
+    let count: Int
+
+    init(count: Int, initial: T) {
+        self.count = count
+        base = .allocate(capacity: count)
+        base.initialize(repeating: initial, count: count)
+    }
+
+    func free() {
+        base.deinitialize(count: count)
+        base.deallocate()
     }
 }
