@@ -33,36 +33,13 @@ extension SQLiteStore {
         }
     }
 
-    /// Below this many operations a commit encodes on the caller's thread.
-    static let parallelPreparation = 256
-
-    /// Encodes the operations, a large group on every core: a group commit of a
-    /// thousand steps spends most of its CPU encoding lead states, and the
-    /// single SQLite writer should not wait for one core to do it all.
-    private static func prepare(_ operations: [StoreOperation], now: Int64) throws(StoreError) -> [Prepared] {
-        let cores = min(ProcessInfo.processInfo.activeProcessorCount, 8)
-        guard operations.count >= parallelPreparation, cores > 1 else {
-            return try operations.map { operation throws(StoreError) in try prepare(operation, now: now) }
-        }
-        // One slot per part, each written by exactly one iteration.
-        let slots = Slots<Result<[Prepared], StoreError>>(count: cores, initial: .success([]))
-        defer { slots.free() }
-        DispatchQueue.concurrentPerform(iterations: cores) { part in
-            let range = (operations.count * part / cores)..<(operations.count * (part + 1) / cores)
-            slots.base[part] = Result { () throws(StoreError) in
-                try operations[range].map { operation throws(StoreError) in try prepare(operation, now: now) }
-            }
-        }
-        var prepared: [Prepared] = []
-        prepared.reserveCapacity(operations.count)
-        for part in 0..<cores { prepared += try slots.base[part].get() }
-        return prepared
-    }
-
     public func commit(events: [Event], receivedAt: Int64, operations: [StoreOperation],
                        now: Int64) async throws(StoreError) -> CommitResult {
         let eventRows = try events.map { event throws(StoreError) in try EventRow(event, receivedAt: receivedAt) }
-        let prepared = try Self.prepare(operations, now: now)
+        // Most of a large group's CPU is encoding its lead states: on every core.
+        let prepared = try ParallelMap.map(operations) { operation throws(StoreError) in
+            try Self.prepare(operation, now: now)
+        }
         if eventRows.isEmpty && prepared.isEmpty { return CommitResult() }
         let operationsToRun = prepared
         return try await write { db in
@@ -114,21 +91,3 @@ extension SQLiteStore {
     }
 }
 
-/// Result slots shared by the iterations of a concurrentPerform; safe
-/// because each iteration writes only its own slot and the caller reads
-/// them after all have finished.
-private struct Slots<T>: @unchecked Sendable {
-    let base: UnsafeMutablePointer<T>
-    let count: Int
-
-    init(count: Int, initial: T) {
-        self.count = count
-        base = .allocate(capacity: count)
-        base.initialize(repeating: initial, count: count)
-    }
-
-    func free() {
-        base.deinitialize(count: count)
-        base.deallocate()
-    }
-}

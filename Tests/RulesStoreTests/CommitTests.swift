@@ -93,7 +93,7 @@ func historyEntry(_ inputID: String, at: Int64, tasks: [String] = []) -> History
             if n % 2 == 1 { operations.append(.cancelTask(id: "d\(n - 1)", reason: "next step")) }
             operations.append(.appendHistory(leadID: "L\(n % 50)", historyEntry("e\(n)", at: Int64(n))))
         }
-        #expect(operations.count >= SQLiteStore.parallelPreparation)
+        #expect(operations.count >= ParallelMap.minimum)
         let result = try await store.commit(events: [], receivedAt: 0, operations: operations, now: 1)
         #expect(result.insertedTaskIDs == (0..<400).map { "d\($0)" })
         #expect(result.cancelledTaskIDs == stride(from: 0, to: 400, by: 2).map { "d\($0)" })
