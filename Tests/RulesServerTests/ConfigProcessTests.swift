@@ -26,6 +26,15 @@ import Testing
         #expect(await RulesdCommand.main(arguments: ["--help"]) == 0)
     }
 
+    @Test func spellingsOfOneRulesDirectoryAreOne() {
+        #expect(Rulesd.normalizedDirectory("./rules") == "rules")
+        #expect(Rulesd.normalizedDirectory("rules/") == "rules")
+        #expect(Rulesd.normalizedDirectory("././rules//") == "rules")
+        #expect(Rulesd.normalizedDirectory("/etc/leadrules/rules/") == "/etc/leadrules/rules")
+        #expect(Rulesd.normalizedDirectory("./") == ".")
+        #expect(Rulesd.normalizedDirectory("/") == "/")
+    }
+
     @Test func aMissingRulesDirectoryExits2AndCreatesNoDatabase() async throws {
         let sandbox = try APISandbox()
         var config = config(sandbox)
