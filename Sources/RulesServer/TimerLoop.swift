@@ -41,13 +41,18 @@ public final class WakeSignal: @unchecked Sendable {
     }
 
     /// Returns after `milliseconds`, or at once on a poke (one made since the
-    /// last wait included).
-    public func wait(milliseconds: Int64) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.waitForPoke() }
-            group.addTask { try? await Task.sleep(nanoseconds: UInt64(max(0, milliseconds)) * 1_000_000) }
-            await group.next()
+    /// last wait included). - Returns: true when a poke ended the wait.
+    @discardableResult
+    public func wait(milliseconds: Int64) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask { await self.waitForPoke(); return !Task.isCancelled }
+            group.addTask {
+                try? await Task.sleep(nanoseconds: UInt64(max(0, milliseconds)) * 1_000_000)
+                return false
+            }
+            let poked = await group.next() ?? false
             group.cancelAll()
+            return poked
         }
     }
 
