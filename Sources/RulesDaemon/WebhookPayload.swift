@@ -16,24 +16,7 @@ public enum WebhookPayload {
 
     /// The JSON object of one task, in a fixed member order.
     public static func json(_ t: LeadTask, rulesVersion: String, deliveryAttempt: Int) -> JSONValue {
-        func text(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
-        func time(_ ms: Int64?) -> JSONValue { ms.map { .string(Timestamp.format($0)) } ?? .null }
-        var members: [JSONMember] = [
-            JSONMember("id", .string(t.id)),
-            JSONMember("lead_id", .string(t.leadID)),
-            JSONMember("kind", .string(t.kind.rawValue)),
-            JSONMember("queue", text(t.queue)),
-            JSONMember("priority", text(t.priority)),
-            JSONMember("dial_mode", text(t.dialMode)),
-            JSONMember("template", text(t.template)),
-            JSONMember("attempt", t.attempt.map { .number(Double($0)) } ?? .null),
-            JSONMember("due", time(t.due)),
-            JSONMember("deadline", time(t.deadline)),
-            JSONMember("rule", .string(t.rule)),
-            JSONMember("reason", .string(t.reason)),
-        ]
-        if let breach = t.slaBreach { members.append(JSONMember("sla_breach", .string(breach))) }
-        if let channel = t.channel { members.append(JSONMember("channel", .string(channel))) }
+        var members = t.jsonMembers
         members.append(JSONMember("rules_version", .string(rulesVersion)))
         members.append(JSONMember("delivery_attempt", .number(Double(deliveryAttempt))))
         return .object(members)

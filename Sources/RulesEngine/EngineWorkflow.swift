@@ -159,6 +159,15 @@ extension Step {
         }
         let (facts, e) = try evaluate(nil)
         summarize(e, explain: true)
+        guard q.index < compiled.quarantines.count else {
+            // The rules in force no longer have it (a reload the lead was not re-evaluated under yet).
+            q.phase = .released
+            explain(nil, "hold over: the quarantine is no longer in the rules, normal calling")
+            state.quarantine = q
+            state.status = .open
+            enterTier(facts, e, force: true)
+            return
+        }
         let compiledQ = compiled.quarantines[q.index]
         let definition = compiledQ.definition
         if let release = compiledQ.releaseConditions.first(where: { $0.truth(facts, e) == .holds }) {
@@ -222,7 +231,8 @@ extension Step {
         q.phase = .completed
         state.quarantine = q
         state.status = .open
-        explain(compiled.quarantines[q.index].definition.source, "email-only nurture over: normal workflow")
+        explain(q.index < compiled.quarantines.count ? compiled.quarantines[q.index].definition.source.description : nil,
+                "email-only nurture over: normal workflow")
         let (facts, e) = try evaluate(nil)
         summarize(e, explain: true)
         enterTier(facts, e, force: true)
@@ -230,7 +240,7 @@ extension Step {
 
     /// True when `event` is a GRADUATE ON event of the lead's email-only nurture.
     func graduates(on event: String) -> Bool {
-        guard let q = state.quarantine, q.phase == .emailOnly else { return false }
+        guard let q = state.quarantine, q.phase == .emailOnly, q.index < compiled.quarantines.count else { return false }
         return compiled.quarantines[q.index].definition.graduateOn.contains(event)
     }
 

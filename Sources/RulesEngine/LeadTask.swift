@@ -69,3 +69,32 @@ public enum TimerRequest: Sendable, Hashable {
     /// replaces the next cadence call).
     case cancelTask(id: String, reason: String)
 }
+
+extension LeadTask {
+    /// The task as a JSON object's members, in the order rulesd's API and
+    /// webhook bodies give them (the simulate timeline has its own order, a
+    /// contract of its own): id, lead, kind, queue, priority, dial mode,
+    /// template, attempt, due, deadline, rule, reason, then `sla_breach` and
+    /// `channel` when set. Times are RFC 3339 UTC.
+    public var jsonMembers: [JSONMember] {
+        func text(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
+        func time(_ ms: Int64?) -> JSONValue { ms.map { .string(Timestamp.format($0)) } ?? .null }
+        var members: [JSONMember] = [
+            JSONMember("id", .string(id)),
+            JSONMember("lead_id", .string(leadID)),
+            JSONMember("kind", .string(kind.rawValue)),
+            JSONMember("queue", text(queue)),
+            JSONMember("priority", text(priority)),
+            JSONMember("dial_mode", text(dialMode)),
+            JSONMember("template", text(template)),
+            JSONMember("attempt", attempt.map { .number(Double($0)) } ?? .null),
+            JSONMember("due", time(due)),
+            JSONMember("deadline", time(deadline)),
+            JSONMember("rule", .string(rule)),
+            JSONMember("reason", .string(reason)),
+        ]
+        if let breach = slaBreach { members.append(JSONMember("sla_breach", .string(breach))) }
+        if let channel { members.append(JSONMember("channel", .string(channel))) }
+        return members
+    }
+}

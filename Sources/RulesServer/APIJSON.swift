@@ -20,25 +20,7 @@ enum APIJSON {
     static func strings(_ items: [String]) -> JSONValue { .array(items.map(JSONValue.string)) }
 
     /// A task's own fields.
-    static func taskMembers(_ t: LeadTask) -> [JSONMember] {
-        var members: [JSONMember] = [
-            JSONMember("id", .string(t.id)),
-            JSONMember("lead_id", .string(t.leadID)),
-            JSONMember("kind", .string(t.kind.rawValue)),
-            JSONMember("queue", text(t.queue)),
-            JSONMember("priority", text(t.priority)),
-            JSONMember("dial_mode", text(t.dialMode)),
-            JSONMember("template", text(t.template)),
-            JSONMember("attempt", int(t.attempt)),
-            JSONMember("due", time(t.due)),
-            JSONMember("deadline", time(t.deadline)),
-            JSONMember("rule", .string(t.rule)),
-            JSONMember("reason", .string(t.reason)),
-        ]
-        if let breach = t.slaBreach { members.append(JSONMember("sla_breach", .string(breach))) }
-        if let channel = t.channel { members.append(JSONMember("channel", .string(channel))) }
-        return members
-    }
+    static func taskMembers(_ t: LeadTask) -> [JSONMember] { t.jsonMembers }
 
     static func task(_ t: LeadTask) -> JSONValue { .object(taskMembers(t)) }
 

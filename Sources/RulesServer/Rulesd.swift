@@ -40,7 +40,12 @@ public enum Rulesd {
     }
 
     /// `run(config:)` without the global logging bootstrap.
-    public static func run(config: RulesdConfig, logger: Logger) async -> Int32 {
+    public static func run(config given: RulesdConfig, logger: Logger) async -> Int32 {
+        let config = {
+            var config = given
+            config.rules = normalizedDirectory(config.rules)
+            return config
+        }()
         let snapshot: RulesSnapshot
         do {
             snapshot = try RulesSnapshot.load(directory: config.rules)
@@ -141,6 +146,16 @@ public enum Rulesd {
         }
         logger.info("rulesd stopped")
         return 0
+    }
+
+    /// `./rules`, `rules/` and `rules` name the same directory and must give
+    /// the same rule locations (`rules/tiers.rules:10`), which task ids are
+    /// derived from: a restart with another spelling must not re-issue tasks.
+    static func normalizedDirectory(_ path: String) -> String {
+        var p = path
+        while p.hasPrefix("./") && p.count > 2 { p.removeFirst(2) }
+        while p.count > 1 && p.hasSuffix("/") { p.removeLast() }
+        return p.isEmpty ? "." : p
     }
 
     /// A start-up error that stops rulesd: on stderr as plain text, whatever

@@ -9,6 +9,7 @@
 // is the one reported.
 
 import Foundation
+import RulesEngine
 
 extension CompactJSON {
     static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
@@ -204,16 +205,28 @@ private struct TapeParser {
 
 final class TapeDecoder: Decoder {
     let tape: JSONTape
-    /// The node the next `container`/`singleValueContainer` call reads.
-    var current = 0
+    /// The node the next `container`/`singleValueContainer` call reads, then
+    /// per node: where the member after the last one found starts (0: at the
+    /// first member). Behind a pointer, not stored `var`s: a class's vars are
+    /// checked for exclusive access at run time on every write.
+    private let cursors: UnsafeMutablePointer<Int32>
 
-    /// Per object node: where the member after the last one found starts (0: at the first member).
-    var hints: [Int32]
+    var current: Int {
+        get { Int(cursors[0]) }
+        set { cursors[0] = Int32(newValue) }
+    }
+
+    /// The hint of an object node (see `cursors`).
+    func hint(_ object: Int) -> Int32 { cursors[object + 1] }
+    func setHint(_ object: Int, _ value: Int32) { cursors[object + 1] = value }
 
     init(bytes: [UInt8]) throws {
         tape = try JSONTape(bytes: bytes)
-        hints = Array(repeating: 0, count: tape.nodes.count)
+        cursors = .allocate(capacity: tape.nodes.count + 1)
+        cursors.initialize(repeating: 0, count: tape.nodes.count + 1)
     }
+
+    deinit { cursors.deallocate() }
 
     var codingPath: [any CodingKey] { [] }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
@@ -228,11 +241,17 @@ final class TapeDecoder: Decoder {
     // MARK: Values
 
     func decodeValue<T: Decodable>(_ type: T.Type, at index: Int) throws -> T {
-        if T.self == String.self { return try string(at: index) as! T }
-        if T.self == Int.self { return try integer(Int.self, at: index) as! T }
-        if T.self == Int64.self { return try integer(Int64.self, at: index) as! T }
-        if T.self == Double.self { return try double(at: index) as! T }
-        if T.self == Bool.self { return try bool(at: index) as! T }
+        // unsafeBitCast, not as!: the type is known equal, a dynamic cast would only cost.
+        if T.self == String.self { return unsafeBitCast(try string(at: index), to: T.self) }
+        if T.self == Int.self { return unsafeBitCast(try integer(Int.self, at: index), to: T.self) }
+        if T.self == Int64.self { return unsafeBitCast(try integer(Int64.self, at: index), to: T.self) }
+        if T.self == Double.self { return unsafeBitCast(try double(at: index), to: T.self) }
+        if T.self == Bool.self { return unsafeBitCast(try bool(at: index), to: T.self) }
+        // The engine's Value, alone and in the maps of fields and event data, is most of
+        // a stored document: read straight from the tape in its Codable form (ValueCoding.swift;
+        // StoreJSONTests holds the two to the same result).
+        if T.self == Value.self { return unsafeBitCast(try value(at: index), to: T.self) }
+        if T.self == [String: Value].self { return unsafeBitCast(try valueMap(at: index), to: T.self) }
         if T.self == Data.self || T.self == Date.self || T.self == URL.self || T.self == Decimal.self {
             throw CompactJSON.Unsupported(what: "\(T.self)")
         }
@@ -240,6 +259,67 @@ final class TapeDecoder: Decoder {
         current = index
         defer { current = saved }
         return try T(from: self)
+    }
+
+    /// A `Value` in its Codable form: an object with exactly one of the keys
+    /// string, number, bool, time, duration, list, missing.
+    func value(at index: Int) throws -> Value {
+        let node = tape.nodes[index]
+        guard node.kind == .object, node.count == 1, tape.nodes[index + 1].kind == .string else {
+            throw mismatch("a value object with one type key", at: index)
+        }
+        let member = index + 2
+        switch valueKey(index + 1) {
+        case 0: return .string(try string(at: member))
+        case 1: return .number(try double(at: member))
+        case 2: return .bool(try bool(at: member))
+        case 3: return .time(try integer(Int64.self, at: member))
+        case 4: return .duration(try integer(Int64.self, at: member))
+        case 5:
+            let list = tape.nodes[member]
+            guard list.kind == .array else { throw mismatch("an array", at: member) }
+            var items: [Value] = []
+            items.reserveCapacity(Int(list.count))
+            var i = member + 1
+            for _ in 0..<list.count {
+                items.append(try value(at: i))
+                i = Int(tape.nodes[i].next)
+            }
+            return .list(items)
+        case 6: return .missing
+        default: throw mismatch("a value type key", at: index + 1)
+        }
+    }
+
+    private static let valueKeys: [[UInt8]] = ["string", "number", "bool", "time", "duration", "list", "missing"]
+        .map { Array($0.utf8) }
+
+    /// Which of `valueKeys` the (unescaped) key node is, or -1.
+    private func valueKey(_ keyIndex: Int) -> Int {
+        let node = tape.nodes[keyIndex]
+        let length = Int(node.end - node.start)
+        return tape.bytes.withUnsafeBufferPointer { buffer in
+            for (n, key) in Self.valueKeys.enumerated() where key.count == length {
+                if key.withUnsafeBufferPointer({ memcmp($0.baseAddress!, buffer.baseAddress! + Int(node.start), length) }) == 0 {
+                    return n
+                }
+            }
+            return -1
+        }
+    }
+
+    /// `[String: Value]` (capture fields, event data): an object of values.
+    func valueMap(at index: Int) throws -> [String: Value] {
+        let node = tape.nodes[index]
+        guard node.kind == .object else { throw mismatch("an object", at: index) }
+        var map: [String: Value] = [:]
+        map.reserveCapacity(Int(node.count))
+        var i = index + 1
+        for _ in 0..<node.count {
+            map[try string(at: i)] = try value(at: i + 1)
+            i = Int(tape.nodes[i + 1].next)
+        }
+        return map
     }
 
     func isNull(_ index: Int) -> Bool { tape.nodes[index].kind == .null }
@@ -423,6 +503,7 @@ private struct KeyedTapeContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
 
     var allKeys: [Key] {
         var keys: [Key] = []
+        keys.reserveCapacity(Int(decoder.node(object).count))
         var i = object + 1
         let end = Int(decoder.node(object).next)
         while i < end {
@@ -437,14 +518,14 @@ private struct KeyedTapeContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
         var name = key.stringValue
         // From the hint (the decoder keeps it per object: the protocol's
         // methods cannot mutate the container) to the end, then from the start to the hint.
-        let first = decoder.hints[object] == 0 ? object + 1 : Int(decoder.hints[object])
+        let first = decoder.hint(object) == 0 ? object + 1 : Int(decoder.hint(object))
         var i = first
         var end = Int(decoder.node(object).next)
         for pass in 0..<2 {
             while i < end {
                 let valueIndex = i + 1
                 if decoder.stringEquals(i, &name) {
-                    decoder.hints[object] = decoder.node(valueIndex).next
+                    decoder.setHint(object, decoder.node(valueIndex).next)
                     return valueIndex
                 }
                 i = Int(decoder.node(valueIndex).next)

@@ -13,15 +13,16 @@
 // value.
 
 import Foundation
+import RulesEngine
 
 enum CompactJSON {
     /// The value uses something the streaming encoder does not do.
     struct Unsupported: Error { var what: String }
 
-    static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+    static func encode<T: Encodable>(_ value: T) throws -> String {
         let encoder = StreamingEncoder()
         try encoder.encodeValue(value)
-        return encoder.bytes
+        return encoder.bytes.string()
     }
 }
 
@@ -35,13 +36,101 @@ private struct Level {
     var owner: Int
 }
 
-final class StreamingEncoder: Encoder {
-    var bytes: [UInt8] = []
-    private var levels: [Level] = []
-    /// Depth of `encodeValue` calls; a container belongs to the innermost one.
-    private var depth = 0
+/// A growable byte buffer without Array's per-append uniqueness and
+/// generic overhead: appending is a store or a memcpy.
+struct ByteSink {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+    private var capacity: Int
 
-    init() { bytes.reserveCapacity(2_048) }
+    init(capacity: Int) {
+        self.capacity = capacity
+        base = .allocate(capacity: capacity)
+    }
+
+    /// Frees the storage; the sink must not be used afterwards.
+    func free() { base.deallocate() }
+
+    private mutating func grow(_ needed: Int) {
+        let newCapacity = Swift.max(capacity * 2, count + needed)
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.update(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+
+    mutating func append(_ byte: UInt8) {
+        if count == capacity { grow(1) }
+        base[count] = byte
+        count += 1
+    }
+
+    mutating func append(contentsOf buffer: UnsafeBufferPointer<UInt8>) {
+        guard let source = buffer.baseAddress, buffer.count > 0 else { return }
+        if count + buffer.count > capacity { grow(buffer.count) }
+        (base + count).update(from: source, count: buffer.count)
+        count += buffer.count
+    }
+
+    mutating func append(contentsOf bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { append(contentsOf: $0) }
+    }
+
+    mutating func append(contentsOf text: String) {
+        var text = text
+        text.withUTF8 { append(contentsOf: $0) }
+    }
+
+    func string() -> String {
+        String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self)
+    }
+}
+
+/// The encoder's mutable state. It lives behind a pointer: stored `var`s of
+/// a class are checked for exclusive access at run time on every write,
+/// which cost a third of the encoding time.
+private struct EncoderState {
+    var bytes = ByteSink(capacity: 2_048)
+    var levels: [Level] = []
+    /// Depth of `encodeValue` calls; a container belongs to the innermost one.
+    var depth = 0
+    /// An error met where the `Encoder` protocol cannot throw (opening a
+    /// container); reported by the next write.
+    var failure: (any Error)?
+}
+
+final class StreamingEncoder: Encoder {
+    private let state: UnsafeMutablePointer<EncoderState>
+
+    var bytes: ByteSink {
+        _read { yield state.pointee.bytes }
+        _modify { yield &state.pointee.bytes }
+    }
+    private var levels: [Level] {
+        _read { yield state.pointee.levels }
+        _modify { yield &state.pointee.levels }
+    }
+    private var depth: Int {
+        get { state.pointee.depth }
+        set { state.pointee.depth = newValue }
+    }
+    var failure: (any Error)? {
+        get { state.pointee.failure }
+        set { state.pointee.failure = newValue }
+    }
+
+    init() {
+        state = .allocate(capacity: 1)
+        state.initialize(to: EncoderState())
+        state.pointee.levels.reserveCapacity(16)
+    }
+
+    deinit {
+        state.pointee.bytes.free()
+        state.deinitialize(count: 1)
+        state.deallocate()
+    }
 
     var codingPath: [any CodingKey] { [] }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
@@ -49,11 +138,15 @@ final class StreamingEncoder: Encoder {
     // MARK: Values
 
     func encodeValue<T: Encodable>(_ value: T) throws {
-        if T.self == String.self { return writeString(value as! String) }
-        if T.self == Int.self { return writeInteger(value as! Int) }
-        if T.self == Int64.self { return writeInteger(value as! Int64) }
-        if T.self == Double.self { return try writeDouble(value as! Double) }
-        if T.self == Bool.self { return writeBool(value as! Bool) }
+        // unsafeBitCast, not as!: the type is known equal, a dynamic cast would only cost.
+        if T.self == String.self { return writeString(unsafeBitCast(value, to: String.self)) }
+        if T.self == Int.self { return writeInteger(unsafeBitCast(value, to: Int.self)) }
+        if T.self == Int64.self { return writeInteger(unsafeBitCast(value, to: Int64.self)) }
+        if T.self == Double.self { return try writeDouble(unsafeBitCast(value, to: Double.self)) }
+        if T.self == Bool.self { return writeBool(unsafeBitCast(value, to: Bool.self)) }
+        // The engine's Value (most of a stored document) in its Codable form, written
+        // directly (ValueCoding.swift; StoreJSONTests holds the two to the same result).
+        if T.self == Value.self { return try writeValue(unsafeBitCast(value, to: Value.self)) }
         if T.self == Data.self || T.self == Date.self || T.self == URL.self || T.self == Decimal.self {
             // JSONEncoder gives these special forms (base64, a number, a string).
             throw CompactJSON.Unsupported(what: "\(T.self)")
@@ -126,10 +219,6 @@ final class StreamingEncoder: Encoder {
         return SingleStreamContainer(encoder: self)
     }
 
-    /// An error met where the `Encoder` protocol cannot throw (opening a
-    /// container); reported by the next write.
-    var failure: (any Error)?
-
     func checkFailure() throws {
         if let failure { throw failure }
     }
@@ -170,10 +259,33 @@ final class StreamingEncoder: Encoder {
         // Whole numbers as integers (as JSONEncoder writes them); others in
         // Swift's shortest round-trip form, which is valid JSON ("72.5", "1e-05").
         if value.rounded(.towardZero) == value && abs(value) < 9_007_199_254_740_992 {
-            if value == 0 && value.sign == .minus { bytes.append(contentsOf: Array("-0".utf8)); return }
+            if value == 0 && value.sign == .minus { bytes.append(contentsOf: "-0"); return }
             return writeInteger(Int64(value))
         }
-        bytes.append(contentsOf: value.description.utf8)
+        bytes.append(contentsOf: value.description)
+    }
+
+    private static let valueKeys: [[UInt8]] = ["string", "number", "bool", "time", "duration", "list", "missing"]
+        .map { Array("{\"\($0)\":".utf8) }
+
+    func writeValue(_ value: Value) throws {
+        switch value {
+        case .string(let s): bytes.append(contentsOf: Self.valueKeys[0]); writeString(s)
+        case .number(let n): bytes.append(contentsOf: Self.valueKeys[1]); try writeDouble(n)
+        case .bool(let b): bytes.append(contentsOf: Self.valueKeys[2]); writeBool(b)
+        case .time(let t): bytes.append(contentsOf: Self.valueKeys[3]); writeInteger(t)
+        case .duration(let d): bytes.append(contentsOf: Self.valueKeys[4]); writeInteger(d)
+        case .list(let items):
+            bytes.append(contentsOf: Self.valueKeys[5])
+            bytes.append(UInt8(ascii: "["))
+            for (n, item) in items.enumerated() {
+                if n > 0 { bytes.append(UInt8(ascii: ",")) }
+                try writeValue(item)
+            }
+            bytes.append(UInt8(ascii: "]"))
+        case .missing: bytes.append(contentsOf: Self.valueKeys[6]); writeBool(true)
+        }
+        bytes.append(UInt8(ascii: "}"))
     }
 
     func writeFloat(_ value: Float) throws { try writeDouble(Double(value)) }
@@ -326,5 +438,41 @@ private struct SingleStreamContainer: SingleValueEncodingContainer {
     mutating func encode<T: Encodable>(_ value: T) throws {
         try encoder.checkFailure()
         try encoder.encodeValue(value)
+    }
+}
+
+extension CompactJSON {
+    /// History lines in `ExplanationLine`'s Codable form (History.swift:
+    /// `{"rule": ..., "text": ...}`, no rule when nil), written without the
+    /// Codable machinery: every engine step stores a few of them.
+    static func encode(lines: [ExplanationLine]) -> String {
+        let encoder = StreamingEncoder()
+        encoder.bytes.append(UInt8(ascii: "["))
+        for (n, line) in lines.enumerated() {
+            if n > 0 { encoder.bytes.append(UInt8(ascii: ",")) }
+            if let rule = line.rule {
+                encoder.bytes.append(contentsOf: "{\"rule\":")
+                encoder.writeString(rule)
+                encoder.bytes.append(contentsOf: ",\"text\":")
+            } else {
+                encoder.bytes.append(contentsOf: "{\"text\":")
+            }
+            encoder.writeString(line.text)
+            encoder.bytes.append(UInt8(ascii: "}"))
+        }
+        encoder.bytes.append(UInt8(ascii: "]"))
+        return encoder.bytes.string()
+    }
+
+    /// A list of strings (a history entry's task ids).
+    static func encode(strings: [String]) -> String {
+        let encoder = StreamingEncoder()
+        encoder.bytes.append(UInt8(ascii: "["))
+        for (n, text) in strings.enumerated() {
+            if n > 0 { encoder.bytes.append(UInt8(ascii: ",")) }
+            encoder.writeString(text)
+        }
+        encoder.bytes.append(UInt8(ascii: "]"))
+        return encoder.bytes.string()
     }
 }

@@ -20,7 +20,8 @@ extension SQLiteStore {
                 SELECT id, state, rules_version, updated_at FROM leads ORDER BY id LIMIT ?
                 """), arguments: [limit])
         }
-        return try rows.map { row throws(StoreError) in try row.stored() }
+        // Decoding is most of a page's CPU: on every core.
+        return try ParallelMap.map(rows) { row throws(StoreError) in try row.stored() }
     }
 
     public func captureEvents(afterSequence: Int64, limit: Int) async throws(StoreError) -> [(sequence: Int64, event: Event)] {

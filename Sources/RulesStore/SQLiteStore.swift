@@ -124,11 +124,12 @@ public final class SQLiteStore: Store, Sendable {
         arguments += [now, now, limit]
         let filterArguments = arguments
         // One cached statement per combination of filters; each has its index
-        // (tasks_claimable by queue, tasks_claimable_by_kind by kind).
+        // (tasks_claimable by queue, tasks_claimable_by_kind by kind). `state IN`
+        // keeps the search to open tasks: a queue's acked history is never scanned.
         let sql = """
             SELECT * FROM tasks
-            WHERE \(filters.map { $0 + " AND " }.joined())due <= ?
-              AND (state = 'pending' OR (state = 'leased' AND lease_expires_at <= ?))
+            WHERE \(filters.map { $0 + " AND " }.joined())state IN ('pending', 'leased') AND due <= ?
+              AND (state = 'pending' OR lease_expires_at <= ?)
             ORDER BY priority_rank, due, id
             LIMIT ?
             """

@@ -119,7 +119,7 @@ struct HistoryRow: Codable, FetchableRecord, PersistableRecord {
         case seq, leadID = "lead_id", at, input, inputID = "input_id", what, rulesVersion = "rules_version", lines, tasks
     }
 
-    init(leadID: String, _ entry: HistoryEntry) throws(StoreError) {
+    init(leadID: String, _ entry: HistoryEntry) {
         seq = nil
         self.leadID = leadID
         at = entry.at
@@ -127,8 +127,8 @@ struct HistoryRow: Codable, FetchableRecord, PersistableRecord {
         inputID = entry.inputID
         what = entry.what
         rulesVersion = entry.rulesVersion
-        lines = try encodeJSON(entry.lines)
-        tasks = try encodeJSON(entry.tasks)
+        lines = CompactJSON.encode(lines: entry.lines)
+        tasks = CompactJSON.encode(strings: entry.tasks)
     }
 
     func entry() throws(StoreError) -> HistoryEntry {

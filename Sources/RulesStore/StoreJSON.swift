@@ -12,7 +12,7 @@ public enum StoreJSON {
     /// - Throws: `.invalidRecord` when the value cannot be written as JSON (a NaN, say).
     public static func encode<T: Encodable>(_ value: T) throws(StoreError) -> String {
         do {
-            return String(decoding: try CompactJSON.encode(value), as: UTF8.self)
+            return try CompactJSON.encode(value)
         } catch is CompactJSON.Unsupported {
             do { return String(decoding: try fallbackEncoder.encode(value), as: UTF8.self) } catch {
                 throw StoreError.invalidRecord("cannot encode \(T.self): \(error)")

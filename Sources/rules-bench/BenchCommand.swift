@@ -14,7 +14,7 @@ struct RulesBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules-bench",
         abstract: "Benchmarks of the leadrules tools.",
-        subcommands: [Check.self, Eval.self, Wheel.self, Simulate.self, LocalTime.self, DaemonIngest.self])
+        subcommands: [Check.self, Eval.self, Wheel.self, Simulate.self, LocalTime.self, StoreBench.self, DaemonIngest.self])
 }
 
 extension RulesBench {

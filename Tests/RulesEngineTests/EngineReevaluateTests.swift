@@ -353,3 +353,20 @@ func leadsOutOfPlayAreUntouched(situation: String) throws {
     #expect(r.state.cadenceSchedule?.planKey == state.cadenceSchedule?.planKey)
     #expect(r.tasks.isEmpty)
 }
+
+@Test func aHoldTimerFiringAfterItsQuarantineWasRemovedReleasesTheLead() throws {
+    // A reload swapped the rules and the timer fired before the lead was re-evaluated.
+    var lead = Driver(try engine())
+    lead.send("lead_created", at: monday, capture(["source": .string("affiliate"), "affiliate_id": .string("aff_1042")]))
+    let files = try defaultPlaybookFiles()
+    let text = String(decoding: try #require(files.first { $0.path == "rules/quarantine.rules" }).bytes, as: UTF8.self)
+    let start = try #require(text.range(of: "QUARANTINE affiliate_hold"))
+    let end = try #require(text.range(of: "GRADUATE ON email_open, email_click, site_visit"))
+    lead.engine = try editedEngine([("quarantine.rules", String(text[start.lowerBound..<end.upperBound]), "")])
+    #expect(lead.engine.compiled.quarantines.isEmpty)
+    let fired = lead.fireNextTimer()
+    let r = try #require(fired)
+    #expect(r.state.status == .open && r.state.quarantine?.phase == .released)
+    #expect(r.tasks.map(\.queue) == ["warm_lead_queue"])
+    #expect(r.text.contains("the quarantine is no longer in the rules"))
+}

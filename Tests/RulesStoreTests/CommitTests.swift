@@ -80,6 +80,29 @@ func historyEntry(_ inputID: String, at: Int64, tasks: [String] = []) -> History
         #expect(try await store.claimTasks(queue: "hot", limit: 10, leaseMilliseconds: 1_000, now: 10).isEmpty)
     }
 
+    /// A group large enough to be encoded on several threads keeps its order.
+    @Test func aLargeGroupKeepsItsOrder() async throws {
+        let db = try TempDatabase()
+        let store = try SQLiteStore(path: db.path, synchronousFull: false)
+        var operations: [StoreOperation] = []
+        for n in 0..<400 {
+            var state = LeadState(id: "L\(n % 50)")
+            state.attempts = n
+            operations.append(.saveLead(StoredLead(state: state, rulesVersion: "v1", updatedAt: Int64(n))))
+            operations.append(.insertTasks([storeTask("d\(n)", lead: "L\(n % 50)")], rulesVersion: "v1"))
+            if n % 2 == 1 { operations.append(.cancelTask(id: "d\(n - 1)", reason: "next step")) }
+            operations.append(.appendHistory(leadID: "L\(n % 50)", historyEntry("e\(n)", at: Int64(n))))
+        }
+        #expect(operations.count >= ParallelMap.minimum)
+        let result = try await store.commit(events: [], receivedAt: 0, operations: operations, now: 1)
+        #expect(result.insertedTaskIDs == (0..<400).map { "d\($0)" })
+        #expect(result.cancelledTaskIDs == stride(from: 0, to: 400, by: 2).map { "d\($0)" })
+        #expect(try await store.loadLead("L7")?.state.attempts == 357)
+        #expect(try await store.history(ofLead: "L7", limit: 100).map(\.inputID) == stride(from: 7, to: 400, by: 50).map { "e\($0)" })
+        #expect(try await store.task(id: "d398")?.state == .cancelled)
+        #expect(try await store.task(id: "d399")?.state == .pending)
+    }
+
     @Test func commitIsIdempotentForEventsAndTasks() async throws {
         let db = try TempDatabase()
         let store = try SQLiteStore(path: db.path)

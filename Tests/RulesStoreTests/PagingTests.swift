@@ -40,6 +40,22 @@ import Testing
         #expect(try await store.leads(afterID: nil, limit: 0).isEmpty)
     }
 
+    /// Pages large enough to be decoded on several threads come back whole and in order.
+    @Test func largePagesOfRealStates() async throws {
+        let db = try TempDatabase()
+        let store = try SQLiteStore(path: db.path, synchronousFull: false)
+        let states = try playbookStates(count: 600)
+        _ = try await store.commit(events: [], receivedAt: 0, operations: states.map {
+            .saveLead(StoredLead(state: $0, rulesVersion: "v1", updatedAt: 1))
+        }, now: 1)
+        let first = try await store.leads(afterID: nil, limit: 500)
+        #expect(first.count == 500 && first.count >= ParallelMap.minimum)
+        let rest = try await store.leads(afterID: first.last?.state.id, limit: 500)
+        let byID = Dictionary(uniqueKeysWithValues: states.map { ($0.id, $0) })
+        #expect((first + rest).map(\.state.id) == states.map(\.id).sorted())
+        #expect((first + rest).allSatisfy { byID[$0.state.id] == $0.state })
+    }
+
     @Test func captureEventsInStoreOrderBySequence() async throws {
         let db = try TempDatabase()
         let store = try SQLiteStore(path: db.path)

@@ -147,6 +147,33 @@ func playbookStates(count: Int) throws -> [LeadState] {
         #expect(throws: StoreError.self) { try StoreJSON.encode(state) }
     }
 
+    /// Value and [String: Value] skip the Codable machinery: held here to Value's own Codable form.
+    @Test func valuesMatchTheirCodableForm() throws {
+        let values: [Value] = [.string("x\"y"), .number(2.5), .number(-7), .bool(false), .time(1_774_087_200_000),
+                               .duration(-5), .missing, .list([]), .list([.list([.string("")]), .missing, .bool(true)])]
+        let map = Dictionary(uniqueKeysWithValues: values.enumerated().map { ("k\($0.offset)", $0.element) })
+        let ours = try StoreJSON.encode(map)
+        #expect(try JSONDecoder().decode([String: Value].self, from: Data(ours.utf8)) == map)
+        let theirs = try JSONEncoder().encode(map)
+        #expect(try CompactJSON.decode([String: Value].self, from: Array(theirs)) == map)
+        #expect(try CompactJSON.decode([Value].self, from: Array(try JSONEncoder().encode(values))) == values)
+        #expect(try JSONDecoder().decode([Value].self, from: Data(try StoreJSON.encode(values).utf8)) == values)
+        // What Value's decoder refuses, the fast path refuses too.
+        for bad in [#"{}"#, #"{"string": "a", "number": 1}"#, #"{"strin": "a"}"#, #"{"number": "1"}"#, #"{"stringx": "a"}"#] {
+            #expect(throws: (any Error).self) { try JSONDecoder().decode(Value.self, from: Data(bad.utf8)) }
+            #expect(throws: (any Error).self) { try CompactJSON.decode(Value.self, from: Array(bad.utf8)) }
+        }
+    }
+
+    @Test func historyLinesMatchTheirCodableForm() throws {
+        let lines = [ExplanationLine(rule: "rules/tiers.rules:11", text: "tier \"warm\"\n"), ExplanationLine(rule: nil, text: "")]
+        let text = CompactJSON.encode(lines: lines)
+        #expect(try JSONDecoder().decode([ExplanationLine].self, from: Data(text.utf8)) == lines)
+        #expect(text == #"[{"rule":"rules/tiers.rules:11","text":"tier \"warm\"\n"},{"text":""}]"#)
+        #expect(CompactJSON.encode(lines: []) == "[]")
+        #expect(CompactJSON.encode(strings: ["a", "b\"c"]) == #"["a","b\"c"]"#)
+    }
+
     /// Nested containers cannot stream: the value goes through JSONEncoder.
     private struct Nested: Codable, Equatable {
         var a: Int
