@@ -28,7 +28,7 @@ extension Daemon {
     public func ingest(_ events: [Event]) async throws(DaemonError) -> IngestResult {
         try requireRunning()
         if events.isEmpty { return IngestResult(accepted: [], duplicates: []) }
-        let limit = clock.now() + options.maxClockSkewMilliseconds
+        let limit = latestAcceptedEventTime()
         let ahead = events.filter { $0.at > limit }
         if !ahead.isEmpty {
             let ids = ahead.prefix(5).map(\.id).joined(separator: ", ")
@@ -44,6 +44,13 @@ extension Daemon {
             }
         }
         return try result.get()
+    }
+
+    /// The latest `at` an event may have now: the clock plus the allowed
+    /// skew. `ingest` refuses later events; the server asks this to name
+    /// them line by line before it calls `ingest`.
+    public nonisolated func latestAcceptedEventTime() -> Int64 {
+        clock.now() + options.maxClockSkewMilliseconds
     }
 
     /// Commits queued batches, a group at a time, until the queue is empty.

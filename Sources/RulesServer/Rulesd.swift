@@ -106,9 +106,8 @@ public enum Rulesd {
             services.append(WebhookService(sink: sink, clock: clock))
             logger.info("webhook delivery on", metadata: ["url": "\(webhook.url)"])
         }
-        let skew = options.maxClockSkewMilliseconds
         let api = APIServer(daemon: daemon, auth: config.auth, limits: config.limits, registry: registry,
-                            latestEventTime: { clock.now() + skew })
+                            latestEventTime: { daemon.latestAcceptedEventTime() })
         let started = StartFlag()
         let listen = config.listen
         let app = Application(
