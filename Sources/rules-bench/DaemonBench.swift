@@ -82,15 +82,22 @@ extension RulesBench {
             if leads > 0 { try await timeReevaluation(snapshot) }
         }
 
-        /// One fresh database; `events` events in calls of `batch` from `callers` concurrent callers.
-        private func timeIngest(_ snapshot: RulesSnapshot, batch: Int, callers: Int) async throws {
-            let file = Scratch(directory: scratch)
-            defer { file.remove() }
+        /// A started daemon on the fresh database `file`, on a virtual clock.
+        private func startDaemon(_ snapshot: RulesSnapshot, on file: Scratch) async throws
+            -> (SQLiteStore, VirtualClock, Daemon) {
             let store = try SQLiteStore(path: file.path)
             let clock = VirtualClock(start: BenchEvents.now)
             let daemon = Daemon(store: store, snapshot: snapshot, options: DaemonOptions(rulesDirectory: playbook),
                                 clock: clock, logger: Logger(label: "bench"))
             try await daemon.start()
+            return (store, clock, daemon)
+        }
+
+        /// One fresh database; `events` events in calls of `batch` from `callers` concurrent callers.
+        private func timeIngest(_ snapshot: RulesSnapshot, batch: Int, callers: Int) async throws {
+            let file = Scratch(directory: scratch)
+            defer { file.remove() }
+            let (store, _, daemon) = try await startDaemon(snapshot, on: file)
             // One fsync per event: a smaller run says as much in less time.
             let all = BenchEvents.make(count: batch == 1 && callers == 1 ? min(events, singleEvents) : events, seed: 7)
             let calls = stride(from: 0, to: all.count, by: batch).map { Array(all[$0..<min($0 + batch, all.count)]) }
@@ -121,11 +128,7 @@ extension RulesBench {
         private func timeReevaluation(_ snapshot: RulesSnapshot) async throws {
             let file = Scratch(directory: scratch)
             defer { file.remove() }
-            let store = try SQLiteStore(path: file.path)
-            let clock = VirtualClock(start: BenchEvents.now)
-            let daemon = Daemon(store: store, snapshot: snapshot, options: DaemonOptions(rulesDirectory: playbook),
-                                clock: clock, logger: Logger(label: "bench"))
-            try await daemon.start()
+            let (_, clock, daemon) = try await startDaemon(snapshot, on: file)
             let loadStart = ContinuousClock.now
             var made = 0
             while made < leads {
